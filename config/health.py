@@ -1,0 +1,48 @@
+"""Liveness of the parts a request depends on: database, broker, worker."""
+
+from typing import TypedDict
+
+from django.db import connection
+
+from config.celery import app
+
+
+class Part(TypedDict):
+    ok: bool
+    detail: str
+
+
+def database() -> Part:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any failure means "down"
+        return {"ok": False, "detail": type(exc).__name__}
+    return {"ok": True, "detail": connection.vendor}
+
+
+def broker() -> Part:
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "detail": type(exc).__name__}
+    return {"ok": True, "detail": app.conf.broker_url.split("://", 1)[0]}
+
+
+def worker() -> Part:
+    """A worker answered a round-trip task within the timeout."""
+    try:
+        result = app.send_task("config.ping", retry=False)
+        answer = result.get(timeout=3)
+        result.forget()
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "detail": type(exc).__name__}
+    return {"ok": answer == "pong", "detail": "pong" if answer == "pong" else repr(answer)}
+
+
+def run_all() -> dict[str, Part]:
+    report: dict[str, Part] = {"database": database(), "broker": broker()}
+    report["worker"] = worker() if report["broker"]["ok"] else {"ok": False, "detail": "broker down"}
+    return report
