@@ -1,0 +1,1 @@
+"""Transactional outbox: `event_publish(topic=..., payload=...)` inside a business transaction."""

@@ -1,0 +1,46 @@
+"""Test settings and shared fixtures.
+
+Settings adjust here rather than in a second settings module, so the tests
+run the real configuration with only what a test run needs changed.
+
+Integration tests (marked `integration`) need PostgreSQL, Redis and a real
+Celery worker process. Locally they skip when a service is absent; with
+CHUNFENG_REQUIRE_SERVICES=1 (set by CI) a missing service fails them instead.
+"""
+
+import os
+
+import pytest
+
+from tests.services import celery_worker, require_services, services_available
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SMS_BACKEND = "accounts.sms.OutboxBackend"
+    settings.SMS_FILE_PATH = tmp_path / "sms"
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("CHUNFENG_REQUIRE_SERVICES") == "1":
+        return
+    reason = services_available()
+    if reason is None:
+        return
+    skip = pytest.mark.skip(reason=f"integration services absent: {reason}")
+    for item in items:
+        if "integration" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def live_worker(transactional_db, worker_id):
+    """A real `celery worker` process on Redis, reading the test database."""
+    require_services()
+    with celery_worker(xdist_worker=worker_id) as worker:
+        yield worker
