@@ -53,7 +53,7 @@ def event_send(*, event_id: int) -> bool:
 
     try:
         deliver.apply_async(args=[event_id], retry=False)
-    except Exception as exc:  # noqa: BLE001 - any broker failure is retried by the sweeper
+    except Exception as exc:
         _record_failure(event_id, exc)
         return False
     OutboxEvent.objects.filter(pk=event_id, published_at__isnull=True).update(published_at=_now())

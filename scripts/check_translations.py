@@ -20,8 +20,22 @@ _DATE = re.compile(rb'^"POT-Creation-Date: .*\\n"\n', re.MULTILINE)
 def _extract() -> None:
     for domain in DOMAINS:
         subprocess.run(
-            [sys.executable, "manage.py", "makemessages", "-d", domain, "-l", "zh_Hans", "-l", "en",
-             "--no-obsolete", "--ignore=.venv", "--ignore=var", "--ignore=node_modules", "-v0"],
+            [
+                sys.executable,
+                "manage.py",
+                "makemessages",
+                "-d",
+                domain,
+                "-l",
+                "zh_Hans",
+                "-l",
+                "en",
+                "--no-obsolete",
+                "--ignore=.venv",
+                "--ignore=var",
+                "--ignore=node_modules",
+                "-v0",
+            ],
             cwd=ROOT,
             check=True,
         )

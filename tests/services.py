@@ -75,7 +75,9 @@ class Worker:
 
 
 @contextmanager
-def celery_worker(*, xdist_worker: str = "master", broker_url: str | None = None, wait: bool = True) -> Iterator[Worker]:
+def celery_worker(
+    *, xdist_worker: str = "master", broker_url: str | None = None, wait: bool = True
+) -> Iterator[Worker]:
     """Start `celery worker` against the test database; stop it afterwards."""
     broker_url = broker_url or redis_url_for(xdist_worker)
     use_broker(broker_url)
@@ -89,9 +91,24 @@ def celery_worker(*, xdist_worker: str = "master", broker_url: str | None = None
         "DB_CONN_MAX_AGE": "0",
         "LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO",
-               "--without-gossip", "--without-mingle", "--include", "tests.integration.handlers",
-               "--hostname", f"test-{xdist_worker}-{os.getpid()}@%h"]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--include",
+        "tests.integration.handlers",
+        "--hostname",
+        f"test-{xdist_worker}-{os.getpid()}@%h",
+    ]
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -117,7 +134,7 @@ def wait_for_worker(worker: Worker, timeout: float = 30) -> None:
         try:
             if app.send_task("config.ping").get(timeout=2) == "pong":
                 return
-        except Exception:  # noqa: BLE001, S112 - not up yet
+        except Exception:  # noqa: S112 - not up yet
             continue
     raise RuntimeError(f"celery worker did not answer in {timeout}s: {worker.log.read_text()[-2000:]}")
 

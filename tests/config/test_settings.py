@@ -45,9 +45,7 @@ def test_a_malformed_variable_stops_start_up_naming_it(variable, value, message,
 
 
 def test_production_settings_pass_the_deploy_check(tmp_path):
-    result = _run(
-        "manage.py", "check", "--deploy", "--fail-level", "WARNING", extra_env=PRODUCTION, tmp_path=tmp_path
-    )
+    result = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING", extra_env=PRODUCTION, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 

@@ -14,7 +14,10 @@ def test_home_page_speaks_chinese_first_and_switches_to_english(page: Page):
 
 def test_pages_load_no_inline_script_and_raise_no_csp_violation(page: Page):
     violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     response = page.goto("/")
     assert response is not None
     assert "script-src 'self'" in response.headers["content-security-policy"]
