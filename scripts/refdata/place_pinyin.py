@@ -163,17 +163,26 @@ def place_pinyin(name: str) -> str:
             stem = stem[: -len(suffix)]
             tail.append(roman)
             break
+    autonomous = name[len(stem) :].startswith("自治")
     # Peel ethnic group names ("…土家族苗族自治州") off the end of the stem.
+    # Before 自治 the 族 is often omitted (新疆维吾尔自治区); only groups of two
+    # or more characters are peeled then, so that e.g. a stem ending in 白 or 水
+    # is never mistaken for an ethnic name.
     ethnic: list[str] = []
     peeled = True
-    while peeled and stem.endswith("族"):
+    while peeled:
         peeled = False
         for group in _ETHNIC_GROUPS:
-            token = group + "族"
-            if stem.endswith(token) and len(stem) > len(token):
-                ethnic.insert(0, _word(token))
-                stem = stem[: -len(token)]
-                peeled = True
+            tokens = [group + "族"]
+            if autonomous and len(group) >= 2:
+                tokens.append(group)
+            for token in tokens:
+                if stem.endswith(token) and len(stem) > len(token):
+                    ethnic.insert(0, _word(token))
+                    stem = stem[: -len(token)]
+                    peeled = True
+                    break
+            if peeled:
                 break
     head = _SINGLE_CHAR_STEMS.get(stem) or _word(stem)
     return " ".join([head, *ethnic, *tail])
