@@ -1,0 +1,239 @@
+"""Console pages for accounts. Phones appear masked; ciphertext and hashes never appear.
+
+One-time codes have no page: only their hashes are stored, which tell staff nothing.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import pii
+from accounts.models import AssistanceGrant, AssistedAction, SmsMessage, User
+from reference.codes import scope_prefix
+
+
+def _phone_search(queryset: QuerySet, search_term: str, field: str = "phone_hash") -> QuerySet | None:
+    """Rows whose phone equals the search term, or None when the term is not a phone."""
+    try:
+        phone = pii.normalize_phone(search_term)
+    except forms.ValidationError:
+        return None
+    return queryset.filter(**{field: pii.keyed_hash(phone, purpose="phone")})
+
+
+def _visible_workers(user: User) -> Q:
+    """Staff see workers of their own region only, unless nationwide; other accounts are not regional."""
+    if user.is_superuser or user.nationwide:
+        return Q()
+    not_worker = ~Q(role=User.Role.WORKER)
+    if user.home_region_id is None:
+        return not_worker | Q(pk=user.pk)
+    return not_worker | Q(pk=user.pk) | Q(home_region__code__startswith=scope_prefix(user.home_region_id))
+
+
+def _new_phone_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("New mobile number"),
+        required=False,
+        max_length=20,
+        help_text=_("Leave empty to keep the current number. Stored encrypted; shown masked."),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class _NewPhoneMixin:
+    """Sets the phone through User.set_phone, so it is hashed and encrypted like any other."""
+
+    cleaned_data: dict[str, Any]
+    instance: User
+
+    def clean_new_phone(self) -> str:
+        raw = self.cleaned_data.get("new_phone", "").strip()
+        if not raw:
+            return ""
+        phone = pii.normalize_phone(raw)
+        others = User.objects.filter(phone_hash=pii.keyed_hash(phone, purpose="phone"))
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another account already uses this number."), code="phone_taken")
+        return phone
+
+    def _apply_phone(self, user: User) -> None:
+        if self.cleaned_data.get("new_phone"):
+            user.set_phone(self.cleaned_data["new_phone"])
+
+
+class ConsoleUserChangeForm(_NewPhoneMixin, UserChangeForm):
+    new_phone = _new_phone_field()
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        self._apply_phone(user)
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
+
+class ConsoleUserCreationForm(_NewPhoneMixin, AdminUserCreationForm):
+    new_phone = _new_phone_field()
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "role")
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        self._apply_phone(user)
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = ConsoleUserChangeForm
+    add_form = ConsoleUserCreationForm
+    list_display = ("username", "masked_phone_display", "role", "home_region", "is_staff")
+    list_filter = ("role", "is_staff", "is_active", "nationwide")
+    list_select_related = ("home_region",)
+    search_fields = ("username", "first_name", "last_name")
+    readonly_fields = ("masked_phone_display", "last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Phone"), {"fields": ("masked_phone_display", "new_phone")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "preferred_language")}),
+        (_("Role and region"), {"fields": ("role", "home_region", "nationwide")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "role", "new_phone", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+    @admin.display(description=_("phone"))
+    def masked_phone_display(self, obj: User) -> str:
+        return obj.masked_phone or "—"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        return super().get_queryset(request).filter(_visible_workers(request.user))
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        by_phone = _phone_search(queryset, search_term)
+        if by_phone is not None:
+            return by_phone, False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An audit or log table: staff may read it, nobody may edit it here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(ReadOnlyAdmin):
+    list_display = ("masked_phone_display", "kind", "body", "created_at")
+    list_filter = ("kind",)
+    fields = ("masked_phone_display", "kind", "body", "created_at")
+    readonly_fields = fields
+    ordering = ("-created_at", "-id")
+    date_hierarchy = "created_at"
+    search_fields = ("body",)
+
+    @admin.display(description=_("phone"))
+    def masked_phone_display(self, obj: SmsMessage) -> str:
+        return obj.masked_phone
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        by_phone = _phone_search(queryset, search_term)
+        if by_phone is not None:
+            return by_phone, False
+        return super().get_search_results(request, queryset, search_term)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        notice = _(
+            "Messages kept by the outbox SMS backend instead of being sent. Login codes are readable here, "
+            "so use this backend only for demos and tests; a gateway backend keeps no copies."
+        )
+        return super().changelist_view(request, {**(extra_context or {}), "subtitle": notice})
+
+
+class AssistedActionInline(admin.TabularInline):
+    model = AssistedAction
+    fields = ("created_at", "action", "description", "target_type", "target_id")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AssistanceGrant)
+class AssistanceGrantAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "actor", "worker", "consent_method", "consent_reference", "ended_at")
+    list_filter = ("consent_method", "started_at")
+    list_select_related = ("actor", "worker")
+    fields = (
+        "actor",
+        "worker",
+        "consent_method",
+        "consent_reference",
+        "consent_statement",
+        "started_at",
+        "ended_at",
+    )
+    readonly_fields = fields
+    inlines = (AssistedActionInline,)
+    date_hierarchy = "started_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AssistanceGrant]:
+        visible = User.objects.filter(_visible_workers(request.user))
+        return super().get_queryset(request).filter(worker__in=visible)
+
+
+@admin.register(AssistedAction)
+class AssistedActionAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "grant", "action", "description", "target_type", "target_id")
+    list_filter = ("action",)
+    list_select_related = ("grant__actor", "grant__worker")
+    fields = ("grant", "action", "description", "target_type", "target_id", "created_at")
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AssistedAction]:
+        visible = User.objects.filter(_visible_workers(request.user))
+        return super().get_queryset(request).filter(grant__worker__in=visible)

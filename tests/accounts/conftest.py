@@ -1,0 +1,108 @@
+"""Fixtures for accounts tests: a movable clock, English by default, codes read from the outbox."""
+
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone, translation
+
+from accounts import pii, services
+from accounts.models import SmsMessage
+
+_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+
+
+@pytest.fixture(autouse=True)
+def _accounts_settings(settings):
+    # Pinned so an environment variable on a developer machine cannot change the expected messages.
+    settings.OTP_TTL = timedelta(minutes=5)
+    settings.OTP_MAX_ATTEMPTS = 5
+    settings.OTP_RESEND_SECONDS = 60
+    settings.OTP_PER_PHONE_PER_HOUR = 5
+    settings.OTP_PER_IP_PER_HOUR = 20
+    # A private in-memory cache: view throttles must not leak between tests or test runs.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"accounts-{uuid.uuid4()}"}
+    }
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client(headers={"accept-language": "en"})
+
+
+class Clock:
+    """Stands in for accounts.services._now; advance() moves time forward."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock(timezone.now())
+    monkeypatch.setattr(services, "_now", fake)
+    return fake
+
+
+@pytest.fixture
+def zh_catalog(monkeypatch) -> Iterator[list[str]]:
+    """A stand-in zh-hans catalogue: every msgid comes back marked, proving it went through gettext.
+
+    The real .po files are written separately; until then Django would
+    return the English msgid, so the marker is what makes "differs" testable.
+    """
+    seen: list[str] = []
+
+    def fake_gettext(message: str) -> str:
+        seen.append(message)
+        return f"[zh] {message}" if translation.get_language() == "zh-hans" else message
+
+    def fake_ngettext(singular: str, plural: str, number: int) -> str:
+        return fake_gettext(singular if number == 1 else plural)
+
+    monkeypatch.setattr(services, "_", fake_gettext)
+    monkeypatch.setattr(services, "ngettext", fake_ngettext)
+    with translation.override("zh-hans"):
+        yield seen
+
+
+@contextmanager
+def refused_with(error_type: type[Exception], message: str) -> Iterator[pytest.ExceptionInfo]:
+    """Like pytest.raises, but the message must match exactly, not as a pattern."""
+    with pytest.raises(error_type) as info:
+        yield info
+    assert str(info.value) == message
+
+
+def sent_code(phone: str) -> str:
+    """The code in the newest message the outbox backend kept for phone."""
+    message = (
+        SmsMessage.objects.filter(phone_hash=pii.keyed_hash(pii.normalize_phone(phone), purpose="phone"))
+        .order_by("-id")
+        .first()
+    )
+    assert message is not None, f"no SMS was sent to {phone}"
+    match = _CODE.search(message.body)
+    assert match is not None, f"no code in {message.body!r}"
+    return match.group(1)
+
+
+def wrong_code(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"

@@ -1,0 +1,62 @@
+import pytest
+from django.db import connection
+
+from accounts import pii, services
+from accounts.models import OneTimeCode, User
+from accounts.selectors import user_get_by_phone
+from tests.accounts.conftest import sent_code
+from tests.accounts.factories import WorkerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _raw_row(sql: str, params: list) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def test_user_phone_is_stored_as_ciphertext_and_keyed_hash_only():
+    user = WorkerFactory(phone="13812345678")
+
+    row = _raw_row("SELECT * FROM accounts_user WHERE id = %s", [user.pk])
+
+    assert not any("13812345678" in str(value) for value in row)
+    assert not any("12345678" in str(value) for value in row)
+    user.refresh_from_db()
+    assert user.phone == "13812345678"
+    assert user.phone_hash == pii.keyed_hash("13812345678", purpose="phone")
+
+
+def test_user_is_found_by_phone_through_the_keyed_hash():
+    user = WorkerFactory(phone="13812345678")
+
+    assert user_get_by_phone(phone="13812345678") == user
+    assert user_get_by_phone(phone="13812345679") is None
+
+
+def test_phone_hash_depends_on_the_secret_key(settings):
+    before = pii.keyed_hash("13812345678", purpose="phone")
+    settings.PII_HASH_KEY = "another-key"
+
+    assert pii.keyed_hash("13812345678", purpose="phone") != before
+
+
+def test_user_is_shown_by_masked_phone_not_by_number():
+    user = WorkerFactory(phone="13812345678")
+
+    assert user.masked_phone == "138****5678"
+    assert str(user) == "138****5678"
+    assert User(username="nophone").masked_phone == ""
+
+
+def test_login_code_is_stored_only_as_a_keyed_hash():
+    otp = services.otp_request(phone="13812345678", ip="10.0.0.1")
+    code = sent_code("13812345678")
+
+    row = _raw_row("SELECT * FROM accounts_onetimecode WHERE id = %s", [otp.pk])
+
+    assert not any(code in str(value) for value in row)
+    assert not any("13812345678" in str(value) for value in row)
+    assert "10.0.0.1" not in str(row)
+    assert OneTimeCode.objects.get(pk=otp.pk).matches(code)
