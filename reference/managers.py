@@ -1,6 +1,6 @@
 from django.db import models
 
-from reference.codes import scope_prefix
+from reference.codes import OUTSIDE_MAINLAND, scope_prefix
 
 
 class RegionQuerySet(models.QuerySet):
@@ -14,3 +14,10 @@ class RegionQuerySet(models.QuerySet):
     def within(self, code: str):
         """The division with this code and everything under it."""
         return self.filter(code__startswith=scope_prefix(code))
+
+    def mainland(self):
+        """Divisions of mainland China, where the service operates."""
+        outside = models.Q()
+        for code in OUTSIDE_MAINLAND:
+            outside |= models.Q(code__startswith=scope_prefix(code))
+        return self.exclude(outside)

@@ -4,5 +4,5 @@ from reference import views
 
 app_name = "reference"
 urlpatterns = [
-    path("children/", views.region_children, name="children"),
+    path("children/", views.region_children_json, name="children"),
 ]

@@ -14,6 +14,8 @@ import pytest
 
 from tests.services import celery_worker, require_services, services_available
 
+pytest_plugins = ["tests.reference.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

@@ -1,0 +1,123 @@
+"""Reads of reference data: regions, the region picker's lists, occupations, minimum wages."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from reference.models import MinimumWage, MinimumWageTier, Occupation, Region
+
+# Long enough for any real chain of re-codings, short enough to stop a loop
+# that a hand edit in the admin might create.
+_MAX_SUCCESSOR_HOPS = 20
+
+
+def resolve_region(code: str) -> Region | None:
+    """The current division for a code, following successors of abolished codes; None if unknown."""
+    region = Region.objects.select_related("successor").filter(code=code).first()
+    hops = 0
+    while region is not None and not region.is_current:
+        hops += 1
+        if hops > _MAX_SUCCESSOR_HOPS:
+            return None
+        region = region.successor
+    return region
+
+
+def region_path(region: Region) -> list[Region]:
+    """The region and its ancestors, province first (a municipality's districts skip the prefecture)."""
+    path = [region]
+    # Three levels at most; the bound also stops a parent loop made by hand.
+    while path[-1].parent_id is not None and len(path) < len(Region.Level):
+        path.append(Region.objects.get(code=path[-1].parent_id))
+    path.reverse()
+    return path
+
+
+def picker_provinces() -> list[Region]:
+    """What the picker's first list offers: the current mainland provinces (see reference.codes)."""
+    return list(Region.objects.provinces().mainland())
+
+
+def region_children(code: str | None) -> list[Region]:
+    """Current divisions directly under a code, or the current provinces when code is None."""
+    if code is None:
+        return list(Region.objects.provinces())
+    return list(Region.objects.current().filter(parent_id=code))
+
+
+def picker_prefectures(province: Region) -> list[Region]:
+    """What the picker's second list offers under a province.
+
+    Prefectures come with the county-level divisions the province governs
+    directly (Hubei's Xiantao, Hainan's Wuzhishan), as address forms in China
+    show them. A municipality, with no prefecture at all, offers itself, so
+    that its districts follow in the third list.
+    """
+    children = region_children(province.code)
+    if any(child.level == Region.Level.PREFECTURE for child in children):
+        return children
+    return [province]
+
+
+def picker_counties(area: Region) -> list[Region]:
+    """What the picker's third list offers under an entry of the second list.
+
+    An area with no counties below it (Dongguan, Xiantao, a city without
+    districts) offers itself: it is the most precise place there is.
+    """
+    children = [child for child in region_children(area.code) if child.level == Region.Level.COUNTY]
+    return children or [area]
+
+
+def legal_minimum_wage(*, county_code: str, on: date) -> int | None:
+    """Monthly legal minimum wage in yuan for a county on a date; None if its province has no standard yet."""
+    region = resolve_region(county_code)
+    if region is None:
+        return None
+    # Each tier's figure holds until the next row for the same tier: Shenzhen
+    # (Guangdong's tier 1) adjusts on its own dates, apart from the province.
+    in_force: dict[int, int] = {}
+    rows = (
+        MinimumWage.objects.filter(province_id=region.province_code, effective_from__lte=on)
+        .order_by("tier", "-effective_from")
+        .values_list("tier", "monthly_yuan")
+    )
+    for tier, monthly_yuan in rows:
+        in_force.setdefault(tier, monthly_yuan)
+    if not in_force:
+        return None
+    tier = _minimum_wage_tier(region)
+    if tier not in in_force:
+        # The lowest tier is the floor the province guarantees everywhere, so
+        # a division missing from the tier list never gets too high a minimum.
+        tier = max(in_force)
+    return in_force[tier]
+
+
+def _minimum_wage_tier(region: Region) -> int | None:
+    """The tier listed for the region, else for its nearest listed ancestor below the province."""
+    codes = [r.code for r in region_path(region) if r.level != Region.Level.PROVINCE]
+    tiers = dict(MinimumWageTier.objects.filter(region_id__in=codes).values_list("region_id", "tier"))
+    for code in reversed(codes):
+        if code in tiers:
+            return tiers[code]
+    return None
+
+
+@dataclass(frozen=True)
+class OccupationGroup:
+    code: str
+    name: str
+    occupations: list[Occupation]
+
+
+def occupations_by_group() -> list[OccupationGroup]:
+    """Every occupation, grouped and ordered by group code, with names in the active language."""
+    groups: dict[str, OccupationGroup] = {}
+    for occupation in Occupation.objects.order_by("group_code", "code"):
+        group = groups.get(occupation.group_code)
+        if group is None:
+            group = groups[occupation.group_code] = OccupationGroup(
+                code=occupation.group_code, name=occupation.group_name, occupations=[]
+            )
+        group.occupations.append(occupation)
+    return list(groups.values())

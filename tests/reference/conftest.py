@@ -1,0 +1,1 @@
+"""Reference tests use the fixtures of tests/reference/fixtures.py (a project-wide pytest plugin)."""
