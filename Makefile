@@ -52,8 +52,8 @@ fmt: $(STAMP) ## Format and autofix
 	$(VENV)/bin/ruff check --fix .
 
 messages: $(STAMP) ## Extract translatable strings into locale/
-	$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var
-	$(MANAGE) makemessages -d djangojs -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var
+	$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=scripts
+	$(MANAGE) makemessages -d djangojs -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=scripts
 
 bench: setup ## Benchmarks: reference load, OTP, page weight (prints figures)
 	$(PY) scripts/bench.py

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +28,10 @@ def _phone_search(queryset: QuerySet, search_term: str, field: str = "phone_hash
     return queryset.filter(**{field: pii.keyed_hash(phone, purpose="phone")})
 
 
-def _visible_workers(user: User) -> Q:
+def _visible_workers(user: User | AnonymousUser) -> Q:
     """Staff see workers of their own region only, unless nationwide; other accounts are not regional."""
+    if not isinstance(user, User):
+        return Q(pk__in=[])
     if user.is_superuser or user.nationwide:
         return Q()
     not_worker = ~Q(role=User.Role.WORKER)

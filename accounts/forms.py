@@ -108,7 +108,8 @@ class AssistConsentForm(forms.Form):
         return pii.normalize_phone(self.cleaned_data["worker_phone"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         method = cleaned.get("consent_method")
         if method == AssistanceGrant.ConsentMethod.SMS_CODE and "code" not in self.errors:
             try:

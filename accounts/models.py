@@ -3,7 +3,7 @@ import re
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,8 +45,6 @@ class User(AbstractUser):
         _("nationwide access"), default=False, help_text=_("Staff may see and act on every region.")
     )
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -9,6 +9,7 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -373,7 +374,7 @@ def assistance_start(
         reference = (form_reference or "").strip()
         if not reference:
             raise AssistanceError(_("Enter the number printed on the signed consent form."), code="no_reference")
-        if len(reference) > AssistanceGrant._meta.get_field("consent_reference").max_length:
+        if len(reference) > cast(int, AssistanceGrant._meta.get_field("consent_reference").max_length):
             raise AssistanceError(_("That form number is too long."), code="reference_too_long")
     else:
         raise AssistanceError(_("Choose how the worker gave consent."), code="consent_method")

@@ -115,7 +115,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "chunfeng.sqlite3",
+            "NAME": str(VAR_DIR / "chunfeng.sqlite3"),
             # WAL and IMMEDIATE let the web, worker and beat processes share
             # the file without "database is locked" on concurrent writes.
             "OPTIONS": {
@@ -184,7 +184,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": VAR_DIR / "cache",
+            "LOCATION": str(VAR_DIR / "cache"),
         }
     }
 

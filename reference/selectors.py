@@ -81,12 +81,12 @@ def legal_minimum_wage(*, county_code: str, on: date) -> int | None:
         .order_by("tier", "-effective_from")
         .values_list("tier", "monthly_yuan")
     )
-    for tier, monthly_yuan in rows:
-        in_force.setdefault(tier, monthly_yuan)
+    for row_tier, monthly_yuan in rows:
+        in_force.setdefault(row_tier, monthly_yuan)
     if not in_force:
         return None
     tier = _minimum_wage_tier(region)
-    if tier not in in_force:
+    if tier is None or tier not in in_force:
         # The lowest tier is the floor the province guarantees everywhere, so
         # a division missing from the tier list never gets too high a minimum.
         tier = max(in_force)

@@ -34,6 +34,8 @@ def _extract() -> None:
                 "--ignore=.venv",
                 "--ignore=var",
                 "--ignore=node_modules",
+                "--ignore=tests",
+                "--ignore=scripts",
                 "-v0",
             ],
             cwd=ROOT,

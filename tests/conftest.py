@@ -27,7 +27,9 @@ def _test_settings(settings, tmp_path):
     settings.SMS_BACKEND = "accounts.sms.OutboxBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms"
     # A cache per test: rate-limit counters must not leak between tests or runs.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
 
 
 def pytest_collection_modifyitems(config, items):

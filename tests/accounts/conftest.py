@@ -61,28 +61,6 @@ def clock(monkeypatch) -> Clock:
     return fake
 
 
-@pytest.fixture
-def zh_catalog(monkeypatch) -> Iterator[list[str]]:
-    """A stand-in zh-hans catalogue: every msgid comes back marked, proving it went through gettext.
-
-    The real .po files are written separately; until then Django would
-    return the English msgid, so the marker is what makes "differs" testable.
-    """
-    seen: list[str] = []
-
-    def fake_gettext(message: str) -> str:
-        seen.append(message)
-        return f"[zh] {message}" if translation.get_language() == "zh-hans" else message
-
-    def fake_ngettext(singular: str, plural: str, number: int) -> str:
-        return fake_gettext(singular if number == 1 else plural)
-
-    monkeypatch.setattr(services, "_", fake_gettext)
-    monkeypatch.setattr(services, "ngettext", fake_ngettext)
-    with translation.override("zh-hans"):
-        yield seen
-
-
 @contextmanager
 def refused_with(error_type: type[Exception], message: str) -> Iterator[pytest.ExceptionInfo]:
     """Like pytest.raises, but the message must match exactly, not as a pattern."""

@@ -38,7 +38,8 @@ def test_consent_code_goes_to_the_worker_and_names_the_agent(agent, worker, cloc
     message = SmsMessage.objects.get()
     assert message.phone == worker.phone
     assert message.kind == "consent_code"
-    assert "王小明 asks to act for you" in message.body
+    # In the worker's language (Chinese unless they chose English), not the agent's.
+    assert "王小明申请代您办理业务" in message.body
     assert sent_code(worker.phone) in message.body
 
 

@@ -20,7 +20,9 @@ PRODUCTION = {
 
 
 def _run(*args: str, extra_env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DATABASE_URL"}
+    # The browser tests relax async safety in this process; a deployment never would.
+    dropped = {*PRODUCTION, "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment |= {"CHUNFENG_VAR_DIR": str(tmp_path), **extra_env}
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
