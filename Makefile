@@ -37,6 +37,7 @@ run: demo ## Start web, worker and beat with demo data on http://localhost:$(POR
 	  wait $$honcho
 
 test: lint ## Lint, then run the whole test suite
+	@$(MANAGE) compilemessages --ignore=.venv -v0
 	$(VENV)/bin/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff, formatting, type checks, missing migrations, translation catalogues
