@@ -54,10 +54,11 @@ def load() -> int:
     return sum(created)
 
 
-def logins() -> list[DemoLogin]:
+def logins(url: str) -> list[DemoLogin]:
+    console = url.rstrip("/") + "/console/"
     return [
         DemoLogin("worker", "phone 13800138001, then the one-time code printed in this terminal"),
         DemoLogin("employer", "phone 13900139002, then the one-time code printed in this terminal"),
         DemoLogin("village agent", "phone 13700137003, then the one-time code printed in this terminal"),
-        DemoLogin("bureau staff", f"console/ with user demo-staff, password {DEMO_PASSWORD}"),
+        DemoLogin("bureau staff", f"{console} with user demo-staff, password {DEMO_PASSWORD}"),
     ]

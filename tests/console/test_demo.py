@@ -20,6 +20,7 @@ def test_demo_logins_cover_worker_employer_and_staff(capsys):
     out = capsys.readouterr().out
     for role in ("worker", "employer", "bureau staff"):
         assert role in out
+    assert "http://localhost:8000/console/ with user demo-staff" in out
     staff = User.objects.get(username="demo-staff")
     assert staff.is_staff
     assert staff.check_password("chunfeng-demo-2026")

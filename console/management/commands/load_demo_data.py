@@ -16,6 +16,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo data: {created} record(s) created.")
         if print_logins:
             self.stdout.write(self.style.SUCCESS(f"\nChunfeng is running at {url}"))
-            for login in demo.logins():
+            for login in demo.logins(url):
                 self.stdout.write(f"  {login.role:<14} {login.how}")
             self.stdout.write("Press Ctrl-C to stop.\n")
