@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from accounts import pii, services
@@ -60,3 +61,33 @@ def test_login_code_is_stored_only_as_a_keyed_hash():
     assert not any("13812345678" in str(value) for value in row)
     assert "10.0.0.1" not in str(row)
     assert OneTimeCode.objects.get(pk=otp.pk).matches(code)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized"),
+    [("13800138000", "13800138000"), ("+86 138-0013-8000", "13800138000"), ("0086 13800138000", "13800138000")],
+)
+def test_phone_numbers_are_normalised_from_common_spellings(raw, normalized):
+    assert pii.normalize_phone(raw) == normalized
+
+
+@pytest.mark.parametrize("raw", ["", "12800138000", "1380013800", "138001380001", "+1 415 555 0100", "abc"])
+def test_non_mainland_mobile_numbers_are_refused(raw):
+    with pytest.raises(ValidationError) as refused:
+        pii.normalize_phone(raw)
+    assert refused.value.code == "invalid_phone"
+
+
+def test_id_numbers_are_masked_keeping_region_and_check_digit_only():
+    assert pii.mask_id_number("11010119900307803X") == "110***********803X"
+
+
+def test_a_rotated_key_still_decrypts_what_the_old_key_wrote(settings):
+    settings.FIELD_ENCRYPTION_KEYS = ["key-2025"]
+    token = pii.encrypt("13800138000")
+    settings.FIELD_ENCRYPTION_KEYS = ["key-2026", "key-2025"]
+    assert pii.decrypt(token) == "13800138000"
+    assert pii.decrypt(pii.encrypt("13800138000")) == "13800138000"
+    settings.FIELD_ENCRYPTION_KEYS = ["key-2026"]
+    with pytest.raises(ValueError, match="FIELD_ENCRYPTION_KEYS"):
+        pii.decrypt(token)
