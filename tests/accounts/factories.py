@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from reference.models import Region
+from tests.providers import region_row
 
 STAFF_PASSWORD = "spring-breeze-2021"
 
@@ -21,24 +22,16 @@ class RegionFactory(DjangoModelFactory):
         django_get_or_create = ("code",)
 
     code = "510000"
-    name_zh = "四川省"
-    name_pinyin = "Sichuan"
+    name_zh = factory.LazyAttribute(lambda region: region_row(region.code)["name_zh"])
+    name_pinyin = factory.LazyAttribute(lambda region: region_row(region.code)["name_pinyin"])
     level = Region.Level.PROVINCE
 
 
 def county(code: str = "511321") -> Region:
-    """A county with its prefecture and province, as GB/T 2260 nests them."""
-    province = RegionFactory(code=code[:2] + "0000", name_zh=f"省{code[:2]}", name_pinyin=f"Province {code[:2]}")
-    prefecture = RegionFactory(
-        code=code[:4] + "00",
-        name_zh=f"市{code[:4]}",
-        name_pinyin=f"Prefecture {code[:4]}",
-        level=Region.Level.PREFECTURE,
-        parent=province,
-    )
-    return RegionFactory(
-        code=code, name_zh=f"县{code}", name_pinyin=f"County {code}", level=Region.Level.COUNTY, parent=prefecture
-    )
+    """A county with its prefecture and province, named as in the reference data."""
+    province = RegionFactory(code=code[:2] + "0000")
+    prefecture = RegionFactory(code=code[:4] + "00", level=Region.Level.PREFECTURE, parent=province)
+    return RegionFactory(code=code, level=Region.Level.COUNTY, parent=prefecture)
 
 
 class UserFactory(DjangoModelFactory):

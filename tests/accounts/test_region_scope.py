@@ -49,3 +49,27 @@ def test_staff_without_a_home_region_act_nowhere():
 def test_within_selects_a_division_and_everything_under_it(yunnan):
     assert sorted(Region.objects.within("530600").values_list("code", flat=True)) == ["530600", "530621", "530627"]
     assert list(Region.objects.within("530627").values_list("code", flat=True)) == ["530627"]
+
+
+def test_factory_counties_carry_their_reference_names():
+    from tests.accounts.factories import county
+
+    zhenxiong = county("530627")
+    assert (zhenxiong.name_zh, zhenxiong.parent.name_zh, zhenxiong.parent.parent.name_zh) == (
+        "镇雄县",
+        "昭通市",
+        "云南省",
+    )
+
+
+def test_the_domain_faker_gives_mainland_mobiles_and_known_trades():
+    import factory
+
+    from accounts import pii
+    from tests.providers import SENDING_COUNTIES, _occupations
+
+    phone = factory.Faker("mainland_mobile").evaluate(None, None, {"locale": None})
+    assert pii.normalize_phone(phone) == phone
+    trade = factory.Faker("trade_code").evaluate(None, None, {"locale": None})
+    assert trade in {row["code"] for row in _occupations()}
+    assert factory.Faker("sending_county_code").evaluate(None, None, {"locale": None}) in SENDING_COUNTIES
