@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import pii
 from accounts.models import AssistanceGrant, AssistedAction, SmsMessage, User
 from reference.codes import scope_prefix
+from reference.forms import RegionField, RegionRefreshFormMixin
+from reference.models import Region
 
 
 def _phone_search(queryset: QuerySet, search_term: str, field: str = "phone_hash") -> QuerySet | None:
@@ -73,8 +75,15 @@ class _NewPhoneMixin:
             user.set_phone(self.cleaned_data["new_phone"])
 
 
-class ConsoleUserChangeForm(_NewPhoneMixin, UserChangeForm):
+class ConsoleUserChangeForm(_NewPhoneMixin, RegionRefreshFormMixin, UserChangeForm):
     new_phone = _new_phone_field()
+    home_region = RegionField(
+        label=_("home region"),
+        level=Region.Level.COUNTY,
+        allow_shallower=True,
+        required=False,
+        help_text=_("Staff and agents see and act only within this region: a county, a prefecture or a province."),
+    )
 
     class Meta(UserChangeForm.Meta):
         model = User

@@ -39,7 +39,7 @@ def worker() -> Part:
     """
     try:
         replies = app.control.ping(timeout=2.0, limit=1)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return {"ok": False, "detail": type(exc).__name__}
     if not replies:
         return {"ok": False, "detail": "no worker answered"}

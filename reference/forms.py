@@ -158,6 +158,9 @@ class RegionPickerWidget(forms.MultiWidget):
 class RegionField(forms.Field):
     """A current region chosen down to `level` ("county", "prefecture" or "province").
 
+    With `allow_shallower`, the deepest place chosen is the value, so a
+    province or prefecture can be chosen as well as a county.
+
     The value is the division the last list offered: for a municipality the
     prefecture step is the municipality itself, and a city without districts
     (Dongguan) or a county the province governs directly (Xiantao) stands for
@@ -166,10 +169,13 @@ class RegionField(forms.Field):
 
     widget = RegionPickerWidget
 
-    def __init__(self, *, level: str = Region.Level.COUNTY, **kwargs: Any) -> None:
+    def __init__(self, *, level: str = Region.Level.COUNTY, allow_shallower: bool = False, **kwargs: Any) -> None:
         if level not in LEVELS:
             raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
         self.level = level
+        # For scopes (a clerk's county, prefecture or province): stopping at an
+        # upper list is an answer, not a gap.
+        self.allow_shallower = allow_shallower
         self.depth = LEVELS.index(level) + 1
         kwargs.setdefault("widget", RegionPickerWidget(depth=self.depth))
         kwargs.setdefault("error_messages", {"required": _MISSING[0]})
@@ -180,7 +186,7 @@ class RegionField(forms.Field):
         if not any(codes):
             return None
         state = picker_state(codes, self.depth)
-        if len(state.chosen) < self.depth:
+        if len(state.chosen) < self.depth and not (self.allow_shallower and state.chosen):
             raise forms.ValidationError(_MISSING[len(state.chosen)], code="incomplete")
         return state.chosen[-1]
 

@@ -174,3 +174,32 @@ def test_adding_a_user_in_the_console_sets_the_phone_through_set_phone(client, s
     assert created.phone == "13700001234"
     assert created.phone_hash == pii.keyed_hash("13700001234", purpose="phone")
     assert not created.has_usable_password()
+
+
+def test_a_staff_region_is_chosen_with_the_picker_not_a_list_of_every_division(client, superuser):
+    clerk = StaffFactory(username="clerk", home_region=county("530627"))
+    county("511321")
+
+    html = client.get(reverse("admin:accounts_user_change", args=[clerk.pk])).content.decode()
+
+    assert 'name="home_region_0"' in html
+    assert 'name="home_region_2"' in html
+    # Only the lists under the chosen places: Yunnan's counties, not Sichuan's.
+    assert 'value="530627" selected' in html
+    assert 'value="511321"' not in html
+
+
+@pytest.mark.parametrize(("codes", "expected"), [(["510000", "", ""], "510000"), (["510000", "511300", ""], "511300")])
+def test_a_staff_region_may_be_a_province_or_a_prefecture(client, superuser, codes, expected):
+    clerk = StaffFactory(username="clerk", home_region=county("530627"))
+    for code in ("511321", "511302", "510104"):
+        county(code)
+    picked = {f"home_region_{i}": code for i, code in enumerate(codes)}
+
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[clerk.pk]), _change_data(clerk, is_staff="on", **picked)
+    )
+
+    assert response.status_code == 302
+    clerk.refresh_from_db()
+    assert clerk.home_region_id == expected
