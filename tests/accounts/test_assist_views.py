@@ -207,3 +207,20 @@ def test_consent_code_guesses_from_one_network_are_throttled(client, agent, work
     assert response.status_code == 429
     assert "Too many tries from this network. Try again later." in response.content.decode()
     assert not AssistanceGrant.objects.exists()
+
+
+def test_every_page_shows_whom_the_agent_is_acting_for(client, agent, worker):
+    _consent(client, consent_method="signed_form", form_reference="NB-7", agreed="on")
+    assert AssistanceGrant.objects.filter(ended_at__isnull=True).count() == 1
+
+    html = client.get("/").content.decode()
+
+    assert f"You are acting for {worker.masked_phone}" in html
+    assert 'action="/accounts/assist/end/"' in html
+
+
+def test_no_banner_without_an_active_grant(client, agent):
+    html = client.get("/").content.decode()
+
+    assert "You are acting for" not in html
+    assert "Act for a worker" in html

@@ -18,13 +18,15 @@ class Command(BaseCommand):
             help="Folder holding regions.csv, occupations.csv, minimum_wages.csv and minimum_wage_tiers.csv.",
         )
 
-    def handle(self, *args: object, data_dir: Path, **options: object) -> None:
+    def handle(self, *args: object, data_dir: Path, **options: int) -> None:
         started = time.perf_counter()
         try:
             report = reference_data_load(data_dir=data_dir)
         except ReferenceDataError as error:
             raise CommandError(f"{error}. Nothing was loaded.") from error
         elapsed = time.perf_counter() - started
+        if options["verbosity"] == 0:
+            return
         if report.versions:
             self.stdout.write(f"Data versions: {'; '.join(report.versions)}")
         for model, counts in report.counts.items():
