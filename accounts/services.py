@@ -9,14 +9,15 @@ import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from accounts import pii
 from accounts.exceptions import AssistanceError, OtpError
@@ -60,10 +61,8 @@ def _new_code() -> str:
 def _normalized_phone(phone: str) -> str:
     try:
         return pii.normalize_phone(phone)
-    except ValidationError:
-        raise OtpError(
-            _("Enter a mainland China mobile number: 11 digits starting with 1."), code="invalid_phone"
-        ) from None
+    except ValidationError as error:
+        raise OtpError(error.messages[0], code="invalid_phone") from None
 
 
 def _ttl_minutes() -> int:
@@ -93,27 +92,37 @@ def _rate_limits_check(*, phone_hash: str, ip_hash: str, now: datetime) -> None:
             raise OtpError(message, code="resend_wait")
 
     since = now - RATE_WINDOW
-    by_phone = list(
-        OneTimeCode.objects.filter(phone_hash=phone_hash, created_at__gt=since).values_list("created_at", flat=True)
-    )
-    if len(by_phone) >= settings.OTP_PER_PHONE_PER_HOUR:
-        minutes = _minutes_until(_window_reopens(by_phone, settings.OTP_PER_PHONE_PER_HOUR), now)
-        message = ngettext(
+    _window_check(
+        OneTimeCode.objects.filter(phone_hash=phone_hash, created_at__gt=since),
+        limit=settings.OTP_PER_PHONE_PER_HOUR,
+        now=now,
+        code="phone_limit",
+        message=ngettext_lazy(
             "Too many codes were sent to this number in the last hour. Try again in %(minutes)d minute.",
             "Too many codes were sent to this number in the last hour. Try again in %(minutes)d minutes.",
-            minutes,
-        ) % {"minutes": minutes}
-        raise OtpError(message, code="phone_limit")
-
-    by_ip = list(OneTimeCode.objects.filter(ip_hash=ip_hash, created_at__gt=since).values_list("created_at", flat=True))
-    if len(by_ip) >= settings.OTP_PER_IP_PER_HOUR:
-        minutes = _minutes_until(_window_reopens(by_ip, settings.OTP_PER_IP_PER_HOUR), now)
-        message = ngettext(
+            "minutes",
+        ),
+    )
+    _window_check(
+        OneTimeCode.objects.filter(ip_hash=ip_hash, created_at__gt=since),
+        limit=settings.OTP_PER_IP_PER_HOUR,
+        now=now,
+        code="ip_limit",
+        message=ngettext_lazy(
             "Too many codes were asked for from this network in the last hour. Try again in %(minutes)d minute.",
             "Too many codes were asked for from this network in the last hour. Try again in %(minutes)d minutes.",
-            minutes,
-        ) % {"minutes": minutes}
-        raise OtpError(message, code="ip_limit")
+            "minutes",
+        ),
+    )
+
+
+def _window_check(codes: QuerySet[OneTimeCode], *, limit: int, now: datetime, code: str, message: Any) -> None:
+    """Refuse once `limit` codes fall in the sliding hour, saying when the next one is allowed."""
+    created = list(codes.values_list("created_at", flat=True))
+    if len(created) < limit:
+        return
+    minutes = _minutes_until(_window_reopens(created, limit), now)
+    raise OtpError(str(message % {"minutes": minutes}), code=code)
 
 
 def _code_issue(
