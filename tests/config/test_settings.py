@@ -110,3 +110,36 @@ def test_env_list_splits_and_trims(monkeypatch):
 def test_blank_values_fall_back_to_the_default(monkeypatch):
     monkeypatch.setenv("OTP_TTL_MINUTES", "   ")
     assert env.env_int("OTP_TTL_MINUTES", 5) == 5
+
+
+@pytest.mark.parametrize(
+    ("reader", "value", "message"),
+    [
+        (lambda: env.env_bool("FLAG", False), "perhaps", "FLAG must be one of true/false"),
+        (lambda: env.env_int("COUNT", 1, minimum=1), "1.5", "COUNT must be a whole number"),
+        (lambda: env.env_int("COUNT", 1, minimum=1), "-3", "COUNT must be at least 1"),
+        (lambda: env.env_choice("MODE", "a", ["a", "b"]), "c", "MODE must be one of a, b"),
+        (lambda: env.env_url("URL", schemes=("redis",)), "redis:/x", "URL must be a URL starting with redis://"),
+    ],
+)
+def test_each_reader_refuses_a_malformed_value_naming_the_variable(monkeypatch, reader, value, message):
+    for name in ("FLAG", "COUNT", "MODE", "URL"):
+        monkeypatch.setenv(name, value)
+    with pytest.raises(env.EnvError, match=message):
+        reader()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("YES", True), ("off", False), ("1", True), (" 0 ", False)])
+def test_booleans_accept_the_usual_spellings(monkeypatch, value, expected):
+    monkeypatch.setenv("FLAG", value)
+    assert env.env_bool("FLAG", not expected) is expected
+
+
+def test_unset_variables_give_their_defaults(monkeypatch):
+    for name in ("FLAG", "COUNT", "MODE", "URL", "TEXT"):
+        monkeypatch.delenv(name, raising=False)
+    assert env.env_bool("FLAG", True) is True
+    assert env.env_int("COUNT", 7) == 7
+    assert env.env_choice("MODE", "b", ["a", "b"]) == "b"
+    assert env.env_url("URL", schemes=("redis",)) is None
+    assert env.env_str("TEXT", "fallback") == "fallback"
