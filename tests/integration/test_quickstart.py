@@ -64,6 +64,17 @@ def test_zero_setup_stack_serves_both_languages_with_a_live_worker(tmp_path):
         assert status == 200, body
         assert '"worker": {"ok": true, "detail": "pong"}' in body
 
+        # A task round-trips through the embedded broker and the file result backend.
+        ping = subprocess.run(
+            [sys.executable, "-c", "from config.celery import ping; print(ping.delay().get(timeout=20))"],
+            cwd=ROOT,
+            env=env | {"DJANGO_SETTINGS_MODULE": "config.settings"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert ping.stdout.strip() == "pong", ping.stderr
+
         status, chinese = _get(f"{base}/", "zh-CN,zh;q=0.9")
         assert status == 200
         assert '<html lang="zh-hans">' in chinese
