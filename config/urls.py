@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("regions/", include("reference.urls")),
+    path("workers/", include("workers.urls")),
     path("console/", admin.site.urls),
 ]

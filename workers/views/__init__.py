@@ -1,0 +1,1 @@
+"""Worker pages, one module per area: sign-up, home, unemployment registration, own data."""
