@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import re
+import unicodedata
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -21,7 +22,8 @@ _MOBILE = re.compile(r"1[3-9]\d{9}")
 
 def normalize_phone(value: str) -> str:
     """A mainland mobile number as 11 digits; raises ValidationError otherwise."""
-    digits = re.sub(r"[\s\-()]", "", value or "")
+    # NFKC turns the full-width digits of Chinese input methods into ASCII.
+    digits = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", value or ""))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):

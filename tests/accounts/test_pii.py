@@ -65,7 +65,13 @@ def test_login_code_is_stored_only_as_a_keyed_hash():
 
 @pytest.mark.parametrize(
     ("raw", "normalized"),
-    [("13800138000", "13800138000"), ("+86 138-0013-8000", "13800138000"), ("0086 13800138000", "13800138000")],
+    [
+        ("13800138000", "13800138000"),
+        ("+86 138-0013-8000", "13800138000"),
+        ("0086 13800138000", "13800138000"),
+        ("１３８００１３８０００", "13800138000"),
+        ("＋８６ １３８ ００１３ ８０００", "13800138000"),
+    ],
 )
 def test_phone_numbers_are_normalised_from_common_spellings(raw, normalized):
     assert pii.normalize_phone(raw) == normalized
