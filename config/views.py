@@ -1,5 +1,5 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -8,6 +8,9 @@ from config import health as health_checks
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The public front page; a logged-in worker goes straight to their own page."""
+    if request.user.is_authenticated and getattr(request.user, "role", None) == "worker":
+        return redirect("workers:dashboard")
     return render(request, "home.html")
 
 

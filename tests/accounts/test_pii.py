@@ -11,6 +11,10 @@ from tests.accounts.factories import WorkerFactory
 pytestmark = pytest.mark.django_db
 
 
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c != " " else c for c in text)
+
+
 def _raw_row(sql: str, params: list) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -69,8 +73,9 @@ def test_login_code_is_stored_only_as_a_keyed_hash():
         ("13800138000", "13800138000"),
         ("+86 138-0013-8000", "13800138000"),
         ("0086 13800138000", "13800138000"),
-        ("１３８００１３８０００", "13800138000"),
-        ("＋８６ １３８ ００１３ ８０００", "13800138000"),
+        # Full-width forms, as Chinese input methods type them.
+        (_full_width("13800138000"), "13800138000"),
+        (_full_width("+86 138 0013 8000"), "13800138000"),
     ],
 )
 def test_phone_numbers_are_normalised_from_common_spellings(raw, normalized):
