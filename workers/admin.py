@@ -21,7 +21,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts import pii
 from accounts.admin import ReadOnlyAdmin
@@ -188,7 +188,7 @@ class WorkerAdmin(_NotFoundOutsideRegion, admin.ModelAdmin):
     inlines = (SkillInline, CertificateInline, DestinationChoiceInline)
     fieldsets = (
         (_("Identity"), {"fields": _IDENTITY_FIELDS}),
-        (_("Home"), {"fields": _HOME_FIELDS}),
+        (pgettext_lazy("where the worker is from", "Home"), {"fields": _HOME_FIELDS}),
         (_("Work"), {"fields": _WORK_FIELDS}),
         (_("Registered poor labourer"), {"fields": _POOR_LABOURER_FIELDS}),
         (_("Record"), {"fields": _RECORD_FIELDS}),

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import pii
 from accounts.fields import EncryptedTextField
@@ -48,7 +49,7 @@ class Worker(models.Model):
 
     class SignupStep(models.IntegerChoices):
         IDENTITY = 2, _("Identity")
-        HOME = 3, _("Home")
+        HOME = 3, pgettext_lazy("where the worker is from", "Home")
         WORK = 4, _("Work")
         GROUP = 5, _("Group")
         POOR_LABOURER = 6, _("Registered poor labourer")
@@ -248,7 +249,7 @@ class Cohort(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("group")
+        verbose_name = pgettext_lazy("workers travelling together", "group")
         verbose_name_plural = _("groups")
 
     def __str__(self) -> str:
