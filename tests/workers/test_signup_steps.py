@@ -536,3 +536,16 @@ def test_the_work_page_costs_the_same_queries_for_one_skill_or_six(client, user)
     assert worker.skills.count() == 6
 
     assert _queries(client, WORK) == one
+
+
+def test_field_errors_follow_the_language_of_each_request(client, user):
+    _at(user, Step.WORK)
+    chinese = Client(headers={"accept-language": "zh-hans"})
+    chinese.force_login(user)
+    bad_years = _work_data(**{"skills-0-years": "61"})
+
+    english_page = _text(client.post(WORK, bad_years))
+    chinese_page = _text(chinese.post(WORK, bad_years))
+
+    assert "Years of experience run from 0 to 60." in english_page
+    assert "工作年限要在0到60年之间。" in chinese_page

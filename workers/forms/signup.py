@@ -20,6 +20,8 @@ from django.forms.formsets import DELETION_FIELD_NAME, TOTAL_FORM_COUNT
 from django.forms.utils import ErrorList
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from reference.forms import REFRESH_FIELD, RegionField, RegionRefreshFormMixin
@@ -29,6 +31,15 @@ from workers.identity import id_number_check
 from workers.models import Certificate, Worker
 from workers.services.cohorts import NAME_MAX
 from workers.services.profile import CONSENT_VERSION, MAX_PROVINCES, WAGE_MAX, YEARS_MAX
+
+
+def _up_to_now(message: str, maximum: int) -> str:
+    return gettext(message) % {"max": maximum}
+
+
+# Field error messages are built once, when the class is defined; lazy, they
+# are translated per request instead of in whatever language was active then.
+_up_to = lazy(_up_to_now, str)
 
 ADD_ROW = "_add_row"
 SHOW_OCCUPATIONS = "_show_occupations"
@@ -186,8 +197,8 @@ class SkillForm(QuietRefreshMixin, forms.Form):
         max_value=YEARS_MAX,
         widget=_numeric(maxlength="3"),
         error_messages={
-            "min_value": _("Years of experience run from 0 to %(max)d.") % {"max": YEARS_MAX},
-            "max_value": _("Years of experience run from 0 to %(max)d.") % {"max": YEARS_MAX},
+            "min_value": _up_to(gettext_noop("Years of experience run from 0 to %(max)d."), YEARS_MAX),
+            "max_value": _up_to(gettext_noop("Years of experience run from 0 to %(max)d."), YEARS_MAX),
             "invalid": _("Enter the years as a whole number, for example 3."),
         },
     )
@@ -433,8 +444,8 @@ class WorkForm(QuietRefreshMixin, forms.Form):
         error_messages={
             "required": _("Enter the lowest monthly wage you accept, in yuan."),
             "invalid": _("Enter the wage in yuan as a number, for example 4500."),
-            "min_value": _("Enter a monthly wage from 0 to %(max)d yuan.") % {"max": WAGE_MAX},
-            "max_value": _("Enter a monthly wage from 0 to %(max)d yuan.") % {"max": WAGE_MAX},
+            "min_value": _up_to(gettext_noop("Enter a monthly wage from 0 to %(max)d yuan."), WAGE_MAX),
+            "max_value": _up_to(gettext_noop("Enter a monthly wage from 0 to %(max)d yuan."), WAGE_MAX),
         },
     )
     available_from = forms.DateField(
