@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import pii
+from accounts.admin_search import PrivateSearchMixin
 from accounts.models import AssistanceGrant, AssistedAction, SmsMessage, User
 from reference.codes import scope_prefix
 from reference.forms import RegionField, RegionRefreshFormMixin
@@ -115,13 +116,14 @@ class ConsoleUserCreationForm(_NewPhoneMixin, AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PrivateSearchMixin, BaseUserAdmin):
     form = ConsoleUserChangeForm
     add_form = ConsoleUserCreationForm
     list_display = ("username", "masked_phone_display", "role", "home_region", "is_staff")
     list_filter = ("role", "is_staff", "is_active", "nationwide")
     list_select_related = ("home_region",)
-    search_fields = ("username", "first_name", "last_name")
+    search_fields = ()
+    private_search_help = _("A user name, a name, or a full mobile number.")
     readonly_fields = ("masked_phone_display", "last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -151,11 +153,13 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).filter(_visible_workers(request.user))
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
-        by_phone = _phone_search(queryset, search_term)
+    def private_search(self, queryset: QuerySet, term: str) -> QuerySet:
+        by_phone = _phone_search(queryset, term)
         if by_phone is not None:
-            return by_phone, False
-        return super().get_search_results(request, queryset, search_term)
+            return by_phone
+        return queryset.filter(
+            Q(username__icontains=term) | Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -172,24 +176,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(ReadOnlyAdmin):
+class SmsMessageAdmin(PrivateSearchMixin, ReadOnlyAdmin):
     list_display = ("masked_phone_display", "kind", "body", "created_at")
     list_filter = ("kind",)
     fields = ("masked_phone_display", "kind", "body", "created_at")
     readonly_fields = fields
     ordering = ("-created_at", "-id")
     date_hierarchy = "created_at"
-    search_fields = ("body",)
+    private_search_help = _("A full mobile number, or words of the message.")
 
     @admin.display(description=_("phone"))
     def masked_phone_display(self, obj: SmsMessage) -> str:
         return obj.masked_phone
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
-        by_phone = _phone_search(queryset, search_term)
-        if by_phone is not None:
-            return by_phone, False
-        return super().get_search_results(request, queryset, search_term)
+    def private_search(self, queryset: QuerySet, term: str) -> QuerySet:
+        by_phone = _phone_search(queryset, term)
+        return by_phone if by_phone is not None else queryset.filter(body__icontains=term)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         notice = _(

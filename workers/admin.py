@@ -25,6 +25,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts import pii
 from accounts.admin import ReadOnlyAdmin
+from accounts.admin_search import PrivateSearchMixin
 from accounts.models import User
 from workers.identity import clean_id_number
 from workers.models import Certificate, Cohort, CohortMember, DestinationChoice, Skill, UnemploymentRegistration, Worker
@@ -166,7 +167,7 @@ _RECORD_FIELDS = ("status", "signup_step", "registered_by", "created_at", "updat
 
 
 @admin.register(Worker)
-class WorkerAdmin(_NotFoundOutsideRegion, admin.ModelAdmin):
+class WorkerAdmin(PrivateSearchMixin, _NotFoundOutsideRegion, admin.ModelAdmin):
     list_display = (
         "name_display",
         "masked_id_display",
@@ -179,8 +180,7 @@ class WorkerAdmin(_NotFoundOutsideRegion, admin.ModelAdmin):
     )
     list_filter = ("status", "poor_labourer", "signup_step", "education")
     list_select_related = ("user", "hukou_county")
-    search_fields = ("real_name",)
-    search_help_text = _("A name, a full mobile number or a full ID number.")
+    private_search_help = _("A name, a full mobile number or a full ID number.")
     ordering = ("-created_at",)
     date_hierarchy = "created_at"
     action_form = NoteActionForm
@@ -228,19 +228,18 @@ class WorkerAdmin(_NotFoundOutsideRegion, admin.ModelAdmin):
             "user", "hukou_county__parent__parent", "current_county__parent__parent"
         )
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+    def private_search(self, queryset: QuerySet, term: str) -> QuerySet:
         # Phones and ID numbers are stored encrypted: only an exact, whole number is found, by its keyed hash.
-        term = search_term.strip()
         try:
             phone = pii.normalize_phone(term)
         except ValidationError:
             phone = ""
         if phone:
-            return queryset.filter(user__phone_hash=pii.keyed_hash(phone, purpose="phone")), False
+            return queryset.filter(user__phone_hash=pii.keyed_hash(phone, purpose="phone"))
         number = clean_id_number(term)
         if _ID_NUMBER.fullmatch(number):
-            return queryset.filter(id_number_hash=pii.keyed_hash(number, purpose="id_number")), False
-        return super().get_search_results(request, queryset, search_term)
+            return queryset.filter(id_number_hash=pii.keyed_hash(number, purpose="id_number"))
+        return queryset.filter(real_name__icontains=term)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Workers sign up themselves, or with an agent through the sign-up pages.

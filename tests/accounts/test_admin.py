@@ -45,14 +45,39 @@ def test_user_change_page_shows_the_masked_phone_only(client, superuser):
     assert "gAAAA" not in html
 
 
-def test_user_list_finds_a_worker_by_full_phone_number(client, superuser):
+def test_user_list_finds_a_worker_by_full_phone_number_without_putting_it_in_the_url(client, superuser):
     WorkerFactory(phone="13812345678", username="findme")
     WorkerFactory(phone="13900000000", username="other")
 
-    html = client.get(reverse("admin:accounts_user_changelist"), {"q": "138 1234 5678"}).content.decode()
+    posted = client.post(reverse("admin:accounts_user_search"), {"term": "138 1234 5678"})
+    html = client.get(posted["Location"]).content.decode()
 
+    assert posted.status_code == 302
+    assert "1234" not in posted["Location"]
     assert "findme" in html
     assert "other" not in html
+
+
+def test_a_phone_in_the_query_string_searches_nothing(client, superuser):
+    WorkerFactory(phone="13812345678", username="findme")
+    WorkerFactory(phone="13900000000", username="other")
+
+    html = client.get(reverse("admin:accounts_user_changelist"), {"q": "13812345678"}).content.decode()
+
+    assert "findme" in html
+    assert "other" in html
+
+
+def test_a_search_token_from_another_session_finds_nothing(client, superuser):
+    WorkerFactory(phone="13812345678", username="findme")
+    WorkerFactory(phone="13900000000", username="other")
+    posted = client.post(reverse("admin:accounts_user_search"), {"term": "13812345678"})
+    client.logout()
+    client.force_login(superuser)
+
+    html = client.get(posted["Location"]).content.decode()
+
+    assert "other" in html
 
 
 def _change_data(user: User, **overrides: str) -> dict[str, str]:

@@ -185,8 +185,8 @@ def test_a_worker_is_found_by_full_phone_or_full_id_number(client):
     WorkerProfileFactory(real_name="王芳", user__phone="13900001111")
     clerk(client, HUKOU)
 
-    by_phone = text(client.get(WORKERS_URL, {"q": "+86 138 1234 5678"}))
-    by_id = text(client.get(WORKERS_URL, {"q": wanted.id_number.lower()}))
+    by_phone = text(client.get(client.post(f"{WORKERS_URL}search/", {"term": "+86 138 1234 5678"})["Location"]))
+    by_id = text(client.get(client.post(f"{WORKERS_URL}search/", {"term": wanted.id_number.lower()})["Location"]))
 
     for page in (by_phone, by_id):
         assert "张伟" in page
