@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from workers.models import Worker
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +29,15 @@ def test_demo_logins_cover_worker_employer_and_staff(capsys):
     assert worker.role == User.Role.WORKER
     assert worker.masked_phone == "138****8001"
     assert not worker.has_usable_password()
+
+
+def test_the_demo_worker_has_finished_sign_up_when_reference_data_is_loaded(real_reference_data):
+    call_command("load_demo_data")
+    worker = Worker.objects.get(user__username="demo-worker")
+    assert worker.signup_complete
+    assert worker.hukou_county_id == "530627"
+    assert worker.masked_id_number == "530***********0010"
+    assert sorted(worker.skills.values_list("occupation__code", flat=True)) == ["concrete_worker", "rebar_worker"]
+    assert worker.poor_labourer == Worker.PoorLabourer.DECLARED
+    call_command("load_demo_data")
+    assert Worker.objects.count() == 1
