@@ -97,7 +97,7 @@ class IdentityForm(forms.Form):
     )
     id_number = forms.CharField(
         label=_("Resident ID number"),
-        help_text=_("18 characters, on the back of your ID card. Your birth date is read from it."),
+        help_text=_("18 characters, on the side of your ID card with your photo. Your birth date is read from it."),
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
         error_messages={"required": _("Enter the 18 characters of your ID number.")},
