@@ -8,7 +8,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from accounts import pii
 from accounts.models import User
@@ -40,17 +39,6 @@ ALL_PERMISSIONS = (
     "change_unemploymentregistration",
     "view_cohort",
 )
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(headers={"accept-language": "en"})
 
 
 def clerk(client: Client, region: str | None, *codenames: str, **fields) -> User:

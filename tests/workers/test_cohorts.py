@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 
 from accounts import pii
 from accounts import services as accounts_services
@@ -16,12 +15,6 @@ from workers.services import cohorts
 pytestmark = pytest.mark.django_db
 
 INVITEE_PHONE = "13712345678"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

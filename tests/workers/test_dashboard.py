@@ -8,7 +8,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from accounts import pii, services
 from accounts.assistance import SESSION_KEY
@@ -30,17 +29,6 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("workers:dashboard")
 PERSONAL_URLS = [URL, reverse("workers:unemployment"), reverse("workers:export"), reverse("workers:delete")]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(headers={"accept-language": "en"})
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from accounts import pii
 from accounts import services as accounts_services
@@ -36,17 +35,6 @@ pytestmark = pytest.mark.django_db
 EXPORT_URL = reverse("workers:export")
 DELETE_URL = reverse("workers:delete")
 PHONE = "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(headers={"accept-language": "en"})
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from accounts import pii
 from accounts.models import SmsMessage
@@ -20,12 +19,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_reference_dat
 
 GROUP = reverse("workers:signup_group")
 INVITEE_PHONE = "13712345678"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

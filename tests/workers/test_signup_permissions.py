@@ -1,9 +1,7 @@
 """Who may open the sign-up pages: the worker, or an agent or clerk acting under a grant; nobody else."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from accounts import services as accounts_services
 from accounts.assistance import SESSION_KEY
@@ -25,17 +23,6 @@ STEP_URLS = [
         "workers:signup_poor_labourer",
     )
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(headers={"accept-language": "en"})
 
 
 @pytest.fixture

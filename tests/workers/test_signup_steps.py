@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.assistance import SESSION_KEY
@@ -29,17 +29,6 @@ GROUP = reverse("workers:signup_group")
 POOR = reverse("workers:signup_poor_labourer")
 START = reverse("workers:signup")
 DASHBOARD = reverse("workers:dashboard")
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(headers={"accept-language": "en"})
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.assistance import SESSION_KEY
@@ -26,17 +25,6 @@ HUKOU = "530627"  # Zhenxiong, Yunnan: the factory's home county
 WORKPLACE = "420581"  # Yidu, Hubei: where the worker is employed
 WORKPLACE_FORM = {"region_0": "420000", "region_1": "420500", "region_2": WORKPLACE}
 HUKOU_FORM = {"region_0": "530000", "region_1": "530600", "region_2": HUKOU}
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(headers={"accept-language": "en"})
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from outbox import services as outbox_services
 from outbox.models import OutboxEvent
@@ -16,12 +16,6 @@ from workers.services.verification import VerificationError, poor_labourer_verif
 pytestmark = pytest.mark.django_db
 
 HUKOU = "530627"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
