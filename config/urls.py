@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("regions/", include("reference.urls")),
     path("workers/", include("workers.urls")),
+    path("", include("jobs.urls")),
     path("console/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Console pages for this area (being written)."""

@@ -1,0 +1,1 @@
+"""Job pages: employers, postings, public search and campaigns."""
