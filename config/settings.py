@@ -150,6 +150,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_expired_codes",
         "schedule": 3600,
     },
+    "postings-expire": {"task": "jobs.tasks.expire_postings", "schedule": 3600},
 }
 # Publishing must never hang a web request when the broker is down: a short
 # connection timeout and no retries, since the outbox sweeper retries later.

@@ -1,1 +1,219 @@
-"""Console pages for this area (being written)."""
+"""Console pages for job postings: review what the rules flagged, approve or send back.
+
+Staff see postings whose site lies in their home region (the bureau that
+receives the workers), or all postings when nationwide; a posting outside the
+region answers 404. Postings are written only through jobs.services.postings,
+as console actions: the change page is read-only.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from jobs.models import JobPosting
+from jobs.services.postings import NOTE_MAX_LENGTH, posting_approve
+from reference.codes import scope_prefix
+
+
+class ReviewActionForm(helpers.ActionForm):
+    """The action bar with a note: sending a posting back must tell the employer why."""
+
+    note = forms.CharField(
+        label=_("Note for the employer"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("Required when sending back; the employer reads it."),
+    )
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = _("flagged by the rules")
+    parameter_name = "flagged"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.exclude(review_flags=[])
+        if self.value() == "no":
+            return queryset.filter(review_flags=[])
+        return queryset
+
+
+def _viewer(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def postings_visible_to(user: User) -> QuerySet[JobPosting]:
+    """Postings a staff member may see: sites in their home region, or all when nationwide."""
+    postings = JobPosting.objects.all()
+    if user.is_superuser or user.nationwide:
+        return postings
+    if not user.home_region_id:
+        return postings.none()
+    return postings.filter(county__code__startswith=scope_prefix(user.home_region_id))
+
+
+_FIELDS = (
+    "title",
+    "employer",
+    "site",
+    "county",
+    "occupation",
+    "kind",
+    "status",
+    "flags_display",
+    "headcount",
+    "filled_count",
+    "start_date",
+    "contract_months",
+    "wage_type",
+    "wage_rate",
+    "expected_monthly",
+    "deduction_dormitory",
+    "deduction_meals",
+    "deduction_other",
+    "deduction_other_note",
+    "net_monthly_display",
+    "overtime_rules",
+    "probation_months",
+    "housing_provided",
+    "meals_provided",
+    "transport",
+    "transport_subsidy",
+    "skills_required",
+    "years_required",
+    "certificate_required",
+    "trainees_accepted",
+    "training_offered",
+    "hours_per_day",
+    "days_per_week",
+    "safety_equipment",
+    "description",
+    "contact_name",
+    "submitted_at",
+    "published_at",
+    "approved_by",
+    "expires_on",
+    "closed_at",
+)
+
+
+@admin.register(JobPosting)
+class JobPostingAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "employer",
+        "county",
+        "occupation",
+        "status",
+        "headcount",
+        "expected_monthly",
+        "net_monthly_display",
+        "flags_count",
+        "published_at",
+    )
+    list_filter = ("status", "kind", FlaggedFilter)
+    list_select_related = ("employer", "county", "occupation")
+    # Titles are not personal data, so the ordinary search box is fine here.
+    search_fields = ("title",)
+    ordering = ("-submitted_at", "-id")
+    action_form = ReviewActionForm
+    actions = ("approve_postings", "send_back_postings")
+    fields = _FIELDS
+    readonly_fields = _FIELDS
+
+    @admin.display(description=_("net monthly pay"))
+    def net_monthly_display(self, obj: JobPosting) -> int:
+        return obj.net_monthly
+
+    @admin.display(description=_("flags"))
+    def flags_count(self, obj: JobPosting) -> int:
+        return len(obj.review_flags or [])
+
+    @admin.display(description=_("flags for the bureau"))
+    def flags_display(self, obj: JobPosting) -> SafeString | str:
+        if not obj.review_flags:
+            return "—"
+        return format_html_join("", "<p>{}</p>", ((flag.get("message", ""),) for flag in obj.review_flags))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[JobPosting]:
+        return postings_visible_to(_viewer(request)).select_related("employer", "county", "occupation")
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Employers write postings on their own pages.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Read-only page; the change permission only unlocks the actions.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[JobPosting], *, approve: bool) -> None:
+        staff = _viewer(request)
+        note = request.POST.get("note", "").strip()
+        if not approve and not note:
+            self.message_user(
+                request,
+                _("Write a note saying what to change: the employer reads it. Nothing was changed."),
+                messages.ERROR,
+            )
+            return
+        changed = skipped = 0
+        for posting in queryset:
+            try:
+                posting_approve(posting=posting, staff=staff, approve=approve, note=note)
+            except (ValidationError, PermissionDenied):
+                skipped += 1
+            else:
+                changed += 1
+        if changed:
+            done = (
+                ngettext("%(count)d posting published.", "%(count)d postings published.", changed)
+                if approve
+                else ngettext("%(count)d posting sent back.", "%(count)d postings sent back.", changed)
+            )
+            self.message_user(request, done % {"count": changed}, messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d posting skipped: not waiting for the bureau, employer not verified, "
+                    "or not yours to decide.",
+                    "%(count)d postings skipped: not waiting for the bureau, employer not verified, "
+                    "or not yours to decide.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Approve and publish"), permissions=["change"])
+    def approve_postings(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Send back to the employer"), permissions=["change"])
+    def send_back_postings(self, request: HttpRequest, queryset: QuerySet[JobPosting]) -> None:
+        self._decide(request, queryset, approve=False)

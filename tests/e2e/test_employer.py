@@ -1,0 +1,73 @@
+"""An employer registers the company on a phone-sized screen; bureau staff verify it in the console."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.test import Client
+from playwright.sync_api import Page, expect
+
+from accounts.models import User
+from jobs.models import Employer
+from tests.accounts.factories import EmployerFactory as EmployerUserFactory
+from tests.accounts.factories import StaffFactory, county
+from tests.jobs.factories import uscc
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fixture_reference_data")]
+
+YIDU = "420581"
+
+
+def log_in(page: Page, live_server, user: User) -> None:
+    """Give the browser the session a real log-in would leave (the phone-code flow has its own test)."""
+    client = Client()
+    client.force_login(user)
+    cookies = [
+        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value},
+        {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en"},
+    ]
+    page.context.add_cookies([cookie | {"url": live_server.url} for cookie in cookies])
+
+
+def test_an_employer_registers_and_bureau_staff_verify_the_company(page: Page, live_server):
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    code = uscc(7, region=YIDU)
+    log_in(page, live_server, EmployerUserFactory())
+
+    page.goto(f"{live_server.url}/employers/register/")
+    page.get_by_label("Company name").fill("宜都华新电子有限公司")
+    page.get_by_label("Unified social credit code").fill(code)
+    page.get_by_label("Province", exact=True).select_option("420000")
+    page.get_by_label("City or prefecture", exact=True).select_option("420500")
+    county_list = page.get_by_label("County or district", exact=True)
+    expect(county_list.locator(f"option[value='{YIDU}']")).to_have_count(1)
+    county_list.select_option(YIDU)
+    page.get_by_label("Industry").select_option("manufacturing")
+    page.get_by_label("Contact person").fill("陈经理")
+    page.get_by_label("Contact mobile number").fill("13900139002")
+    page.get_by_role("button", name="Register the company").click()
+
+    expect(page.get_by_text("postings go public after the labour bureau verifies the company")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("宜都华新电子有限公司")
+    expect(page.get_by_text("Waiting for the bureau")).to_be_visible()
+    expect(page.get_by_role("link", name="Post a job")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    employer = Employer.objects.get(uscc=code)
+    assert employer.region_id == YIDU
+
+    staff = StaffFactory(home_region=county("420500"))
+    staff.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="jobs", codename__in=("view_employer", "change_employer"))
+    )
+    page.context.clear_cookies()
+    log_in(page, live_server, staff)
+    page.goto(f"{live_server.url}/console/jobs/employer/")
+    page.get_by_role("row", name="宜都华新电子有限公司").get_by_role("checkbox").check()
+    page.locator("select[name=action]").select_option("verify")
+    page.get_by_role("button", name="Run").click()
+
+    expect(page.get_by_text("1 employer changed.")).to_be_visible()
+    employer.refresh_from_db()
+    assert employer.verification == Employer.Verification.VERIFIED
+    assert employer.verified_by == staff
+    assert violations == []
