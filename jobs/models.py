@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -213,6 +213,13 @@ class JobPosting(models.Model):
     meals_provided = models.BooleanField(_("meals provided"), default=False)
     transport = models.CharField(_("transport"), max_length=8, choices=Transport.choices, default=Transport.NONE)
     transport_subsidy = models.PositiveIntegerField(_("travel subsidy (yuan)"), default=0)
+    # Stored by the database so search can filter and sort on what the worker keeps, through an index.
+    net_monthly = models.GeneratedField(
+        expression=F("expected_monthly") - F("deduction_dormitory") - F("deduction_meals") - F("deduction_other"),
+        output_field=models.IntegerField(),
+        db_persist=True,
+        verbose_name=_("net monthly pay (yuan)"),
+    )
 
     skills_required = models.CharField(_("skills required"), max_length=255, blank=True)
     years_required = models.PositiveSmallIntegerField(_("years of experience required"), default=0)
@@ -251,6 +258,9 @@ class JobPosting(models.Model):
         verbose_name_plural = _("job postings")
         ordering = ["-published_at", "-id"]
         indexes = [
+            # "Newest first" and "highest pay" walk these and stop after one page.
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["status", "-net_monthly"]),
             models.Index(fields=["status", "county"]),
             models.Index(fields=["status", "expected_monthly"]),
             models.Index(fields=["status", "start_date"]),
@@ -266,11 +276,6 @@ class JobPosting(models.Model):
     @property
     def deductions(self) -> int:
         return self.deduction_dormitory + self.deduction_meals + self.deduction_other
-
-    @property
-    def net_monthly(self) -> int:
-        """What the worker keeps each month: expected pay less every deduction."""
-        return self.expected_monthly - self.deductions
 
     @property
     def open_positions(self) -> int:

@@ -26,11 +26,10 @@ _LIST_DEFERRED = ("contact_phone_encrypted", "description", "review_flags", "ove
 
 
 def public_postings(*, today: date) -> QuerySet[JobPosting]:
-    """Public postings with `net` (monthly pay less deductions) and what a result line shows, in one query."""
-    net = F("expected_monthly") - F("deduction_dormitory") - F("deduction_meals") - F("deduction_other")
+    """Public postings with `net` (the stored net monthly pay) and what a result line shows, in one query."""
     return (
         JobPosting.objects.public(today=today)
-        .annotate(net=net)
+        .annotate(net=F("net_monthly"))
         .select_related("employer", "occupation", "campaign", "county__parent__parent")
         .defer(*_LIST_DEFERRED)
     )

@@ -71,3 +71,48 @@ def test_an_employer_registers_and_bureau_staff_verify_the_company(page: Page, l
     assert employer.verification == Employer.Verification.VERIFIED
     assert employer.verified_by == staff
     assert violations == []
+
+
+def test_a_verified_employer_posts_a_job_that_the_public_search_finds(page: Page, live_server):
+    from tests.jobs.factories import EmployerFactory, MemberFactory
+
+    employer = EmployerFactory(name="宜都华新电子有限公司", region=county(YIDU))
+    member = MemberFactory(employer=employer)
+    log_in(page, live_server, member.user)
+
+    page.goto(f"{live_server.url}/employer/sites/")
+    page.get_by_label("Site name").fill("一号厂区")
+    page.get_by_label("Address").fill("湖北省宜都市陆城街道园区路8号")
+    page.get_by_label("Province", exact=True).select_option("420000")
+    page.get_by_label("City or prefecture", exact=True).select_option("420500")
+    page.get_by_label("County or district", exact=True).select_option(YIDU)
+    page.get_by_role("button", name="Add the site").click()
+
+    page.goto(f"{live_server.url}/employer/postings/new/")
+    page.locator("select[name=occupation]").select_option("sewing-machinist")
+    page.locator("select[name=site]").select_option(label="一号厂区")
+    fields = {
+        "title": "缝纫工（包吃住）",
+        "headcount": "30",
+        "start_date": "2027-03-01",
+        "contract_months": "12",
+        "wage_rate": "5600",
+        "expected_monthly": "5600",
+        "deduction_dormitory": "100",
+        "deduction_meals": "200",
+        "hours_per_day": "8",
+        "days_per_week": "6",
+        "contact_name": "陈经理",
+        "contact_phone": "13900139002",
+    }
+    for name, value in fields.items():
+        page.locator(f"[name={name}]").fill(value)
+    page.locator("select[name=wage_type]").select_option("monthly")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Send for publishing").click()
+
+    expect(page.get_by_text("The posting is published: workers can find it now.")).to_be_visible()
+    page.goto(f"{live_server.url}/jobs/")
+    expect(page.get_by_text("缝纫工（包吃住）")).to_be_visible()
+    page.get_by_text("缝纫工（包吃住）").click()
+    expect(page.get_by_text("5300 yuan a month after deductions")).to_be_visible()
