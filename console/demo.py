@@ -11,6 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from jobs.models import Campaign, Employer, EmployerMember, JobPosting
+from jobs.services import employers as employer_services
+from jobs.services import postings as posting_services
 from reference.models import Occupation, Region
 from workers.models import Worker
 from workers.services import profile
@@ -55,7 +58,7 @@ def load() -> int:
             last_name="演示",
         ),
     ]
-    return sum(created) + _demo_worker_profile()
+    return sum(created) + _demo_worker_profile() + _demo_employer()
 
 
 def _demo_worker_profile() -> int:
@@ -90,6 +93,88 @@ def _demo_worker_profile() -> int:
     )
     profile.worker_signup_advance(worker=worker, completed=Worker.SignupStep.GROUP)
     profile.worker_poor_labourer_declare(worker=worker, declared=True)
+    return 1
+
+
+# A demo credit code with a correct check character (not a real company's).
+DEMO_USCC = "91441900MA4W12345Q"
+DEMO_JOBS = (
+    # occupation, title, headcount, monthly pay, dormitory, meals
+    ("electronics_assembler", "电子厂普工（包吃住，点对点接送）", 120, 5600, 100, 250),
+    ("injection_moulder", "注塑工（两班倒）", 40, 6800, 100, 250),
+    ("warehouse_keeper", "仓库管理员", 6, 5200, 0, 0),
+)
+
+
+def _demo_employer() -> int:
+    """A verified Dongguan factory with published jobs in the Spring Breeze campaign."""
+    if Employer.objects.filter(uscc=DEMO_USCC).exists():
+        return 0
+    dongguan = Region.objects.filter(code="441900").first()
+    if dongguan is None:
+        return 0  # reference data not loaded
+    owner_user = User.objects.get(username="demo-employer")
+    employer = employer_services.employer_register(
+        user=owner_user,
+        name="东莞长安精密电子有限公司",
+        uscc=DEMO_USCC,
+        region=dongguan,
+        industry=Employer.Industry.MANUFACTURING,
+        contact_name="陈经理",
+        contact_phone="13900139002",
+    )
+    # The demo stands in for the Dongguan bureau's verification.
+    Employer.objects.filter(pk=employer.pk).update(
+        verification=Employer.Verification.VERIFIED, verified_at=timezone.now(), verification_note="demo"
+    )
+    owner = EmployerMember.objects.select_related("employer").get(employer=employer, user=owner_user)
+    site = employer_services.site_add(
+        member=owner, name="长安镇一号厂区", address="广东省东莞市长安镇振安中路1号", county=dongguan
+    )
+    today = timezone.localdate()
+    campaign, _created = Campaign.objects.get_or_create(
+        name="2027年春风行动",
+        defaults={
+            "kind": Campaign.Kind.SPRING_BREEZE,
+            "starts_on": today,
+            "ends_on": today + timedelta(days=100),
+            "organiser": "人力资源和社会保障部",
+            "description": "为农民工提供就业服务，帮助有意愿的农民工尽快返岗、就近就业。",
+        },
+    )
+    occupations = {o.code: o for o in Occupation.objects.filter(code__in=[job[0] for job in DEMO_JOBS])}
+    for code, title, headcount, pay, dormitory, meals in DEMO_JOBS:
+        if code not in occupations:
+            continue
+        posting = posting_services.posting_save(
+            member=owner,
+            site=site,
+            data={
+                "occupation": occupations[code],
+                "kind": JobPosting.Kind.REGULAR,
+                "title": title,
+                "headcount": headcount,
+                "start_date": today + timedelta(days=21),
+                "contract_months": 12,
+                "wage_type": JobPosting.WageType.MONTHLY,
+                "wage_rate": pay,
+                "expected_monthly": pay,
+                "deduction_dormitory": dormitory,
+                "deduction_meals": meals,
+                "housing_provided": True,
+                "meals_provided": bool(meals),
+                "transport": JobPosting.Transport.POINT_TO_POINT,
+                "trainees_accepted": True,
+                "training_offered": "岗前培训3天，带薪",
+                "hours_per_day": 8,
+                "days_per_week": 6,
+                "safety_equipment": "工作服、防静电鞋、耳塞",
+                "contact_name": "陈经理",
+                "contact_phone": "13900139002",
+            },
+        )
+        posting_services.posting_submit(member=owner, posting=posting)
+        JobPosting.objects.filter(pk=posting.pk).update(campaign=campaign)
     return 1
 
 

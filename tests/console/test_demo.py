@@ -41,3 +41,15 @@ def test_the_demo_worker_has_finished_sign_up_when_reference_data_is_loaded(real
     assert worker.poor_labourer == Worker.PoorLabourer.DECLARED
     call_command("load_demo_data")
     assert Worker.objects.count() == 1
+
+
+def test_the_demo_employer_has_published_jobs_in_the_campaign(real_reference_data):
+    from jobs.models import JobPosting
+
+    call_command("load_demo_data")
+    published = JobPosting.objects.public()
+    assert published.count() == 3
+    assert {p.campaign.name for p in published} == {"2027年春风行动"}
+    assert all(p.employer.is_verified for p in published)
+    call_command("load_demo_data")
+    assert JobPosting.objects.count() == 3
