@@ -1,9 +1,12 @@
 """An employer registers the company on a phone-sized screen; bureau staff verify it in the console."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
@@ -94,7 +97,7 @@ def test_a_verified_employer_posts_a_job_that_the_public_search_finds(page: Page
     fields = {
         "title": "缝纫工（包吃住）",
         "headcount": "30",
-        "start_date": "2027-03-01",
+        "start_date": (timezone.localdate() + timedelta(days=60)).isoformat(),
         "contract_months": "12",
         "wage_rate": "5600",
         "expected_monthly": "5600",
