@@ -1,4 +1,4 @@
-"""An employer registers the company on a phone-sized screen; bureau staff verify it in the console."""
+"""An employer registers on a phone-sized screen, bureau staff verify it, and its job goes public."""
 
 from datetime import timedelta
 
@@ -31,11 +31,12 @@ def log_in(page: Page, live_server, user: User) -> None:
     page.context.add_cookies([cookie | {"url": live_server.url} for cookie in cookies])
 
 
-def test_an_employer_registers_and_bureau_staff_verify_the_company(page: Page, live_server):
+def test_an_employer_registers_is_verified_by_staff_and_publishes_a_searchable_job(page: Page, live_server):
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     code = uscc(7, region=YIDU)
-    log_in(page, live_server, EmployerUserFactory())
+    owner = EmployerUserFactory()
+    log_in(page, live_server, owner)
 
     page.goto(f"{live_server.url}/employers/register/")
     page.get_by_label("Company name").fill("宜都华新电子有限公司")
@@ -73,16 +74,15 @@ def test_an_employer_registers_and_bureau_staff_verify_the_company(page: Page, l
     employer.refresh_from_db()
     assert employer.verification == Employer.Verification.VERIFIED
     assert employer.verified_by == staff
+
+    page.context.clear_cookies()
+    log_in(page, live_server, owner)
+    publish_a_job(page, live_server)
     assert violations == []
 
 
-def test_a_verified_employer_posts_a_job_that_the_public_search_finds(page: Page, live_server):
-    from tests.jobs.factories import EmployerFactory, MemberFactory
-
-    employer = EmployerFactory(name="宜都华新电子有限公司", region=county(YIDU))
-    member = MemberFactory(employer=employer)
-    log_in(page, live_server, member.user)
-
+def publish_a_job(page: Page, live_server) -> None:
+    """As the logged-in owner: add a site, fill the offer sheet, publish, then find the job in public search."""
     page.goto(f"{live_server.url}/employer/sites/")
     page.get_by_label("Site name").fill("一号厂区")
     page.get_by_label("Address").fill("湖北省宜都市陆城街道园区路8号")
