@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import AnonymousUser
@@ -201,19 +202,35 @@ class SmsMessageAdmin(PrivateSearchMixin, ReadOnlyAdmin):
         return super().changelist_view(request, {**(extra_context or {}), "subtitle": notice})
 
 
-class AssistedActionInline(admin.TabularInline):
-    model = AssistedAction
-    fields = ("created_at", "action", "description", "target_type", "target_id")
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on their parent's page, never edited there."""
+
     extra = 0
     can_delete = False
     show_change_link = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Part of the parent's page: whoever may view the parent reads these rows, no separate permission.
+        opts = self.parent_model._meta
+        return any(
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+            for action in ("view", "change")
+        )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AssistedActionInline(ReadOnlyInline):
+    model = AssistedAction
+    fields = ("created_at", "action", "description", "target_type", "target_id")
+    readonly_fields = fields
 
 
 @admin.register(AssistanceGrant)

@@ -7,18 +7,17 @@ editing fields.
 """
 
 from collections.abc import Callable
-from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import ReadOnlyInline
 from accounts.admin_search import PrivateSearchMixin
 from accounts.models import User
 from jobs.models import Employer, EmployerMember, Site
@@ -54,31 +53,7 @@ def employers_visible_to(user: User) -> Q:
     return Q(region__code__startswith=scope_prefix(user.home_region_id))
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    """Rows shown on the employer's page, never edited there."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        opts = self.parent_model._meta
-        return any(
-            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
-            for action in ("view", "change")
-        )
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class MemberInline(_ReadOnlyInline):
+class MemberInline(ReadOnlyInline):
     model = EmployerMember
     fields = ("masked_phone_display", "role", "created_at")
     readonly_fields = fields
@@ -91,7 +66,7 @@ class MemberInline(_ReadOnlyInline):
         return super().get_queryset(request).select_related("user")
 
 
-class SiteInline(_ReadOnlyInline):
+class SiteInline(ReadOnlyInline):
     model = Site
     fields = ("name", "address", "county")
     readonly_fields = fields

@@ -15,7 +15,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts import pii
-from accounts.admin import ReadOnlyAdmin
+from accounts.admin import ReadOnlyAdmin, ReadOnlyInline
 from accounts.admin_search import PrivateSearchMixin
 from accounts.models import User
 from workers.identity import clean_id_number
@@ -99,44 +98,19 @@ def _decisions(
 # Workers ------------------------------------------------------------------------
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    """Rows shown on their parent's page, never edited there."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Part of the parent's page: whoever may view the parent reads these rows, no separate permission.
-        opts = self.parent_model._meta
-        return any(
-            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
-            for action in ("view", "change")
-        )
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class SkillInline(_ReadOnlyInline):
+class SkillInline(ReadOnlyInline):
     model = Skill
     fields = ("occupation", "years")
     readonly_fields = fields
 
 
-class CertificateInline(_ReadOnlyInline):
+class CertificateInline(ReadOnlyInline):
     model = Certificate
     fields = ("name", "occupation", "level")
     readonly_fields = fields
 
 
-class DestinationChoiceInline(_ReadOnlyInline):
+class DestinationChoiceInline(ReadOnlyInline):
     model = DestinationChoice
     fields = ("rank", "province")
     readonly_fields = fields
@@ -402,7 +376,7 @@ class UnemploymentRegistrationAdmin(_NotFoundOutsideRegion, admin.ModelAdmin):
 # Groups --------------------------------------------------------------------------
 
 
-class CohortMemberInline(_ReadOnlyInline):
+class CohortMemberInline(ReadOnlyInline):
     model = CohortMember
     fields = ("masked_phone_display", "worker_display", "status", "invited_at", "responded_at")
     readonly_fields = fields
