@@ -11,8 +11,9 @@ from django.contrib.auth import get_permission_codename
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import pii
@@ -200,6 +201,46 @@ class SmsMessageAdmin(PrivateSearchMixin, ReadOnlyAdmin):
             "so use this backend only for demos and tests; a gateway backend keeps no copies."
         )
         return super().changelist_view(request, {**(extra_context or {}), "subtitle": notice})
+
+
+def console_user(request: HttpRequest) -> User:
+    """The staff member behind a console request (the console admits only User accounts)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+class NotFoundOutsideScope:
+    """A row the staff member may not see answers 404, as one that does not exist.
+
+    Region scoping lives in each admin's get_queryset; without this, Django
+    would redirect to the list with a "does not exist" message instead.
+    """
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if obj is None:
+            raise Http404
+        return obj
+
+
+class DecisionAdmin(NotFoundOutsideScope, admin.ModelAdmin):
+    """Staff read these rows and decide through actions only.
+
+    Rows are created on their owners' pages and changed by services, so there
+    is no add page, the change page is read-only (the change permission only
+    unlocks the actions), and nothing is deleted here.
+    """
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -12,12 +12,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin import ReadOnlyInline
+from accounts.admin import DecisionAdmin, ReadOnlyInline, console_user
 from accounts.admin_search import PrivateSearchMixin
 from accounts.models import User
 from jobs.models import Employer, EmployerMember, Site
@@ -34,14 +34,6 @@ class EmployerNoteActionForm(helpers.ActionForm):
         max_length=NOTE_MAX_LENGTH,
         help_text=_("Required when rejecting, watching or blocking; the company's owner reads it."),
     )
-
-
-def _viewer(request: HttpRequest) -> User:
-    # The console admits only staff accounts, so the request's user is always a User.
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def employers_visible_to(user: User) -> Q:
@@ -92,7 +84,7 @@ _FIELDS = (
 
 
 @admin.register(Employer)
-class EmployerAdmin(PrivateSearchMixin, admin.ModelAdmin):
+class EmployerAdmin(PrivateSearchMixin, DecisionAdmin):
     list_display = ("name", "uscc", "region", "industry", "verification", "standing", "created_at")
     list_filter = ("verification", "standing", "industry")
     list_select_related = ("region",)
@@ -110,13 +102,7 @@ class EmployerAdmin(PrivateSearchMixin, admin.ModelAdmin):
         return obj.masked_contact_phone or "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Employer]:
-        return super().get_queryset(request).filter(employers_visible_to(_viewer(request)))
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Employer | None:
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
+        return super().get_queryset(request).filter(employers_visible_to(console_user(request)))
 
     def private_search(self, queryset: QuerySet, term: str) -> QuerySet:
         try:
@@ -124,18 +110,6 @@ class EmployerAdmin(PrivateSearchMixin, admin.ModelAdmin):
         except ValidationError:
             return queryset.filter(name__icontains=term)
         return queryset.filter(uscc=code)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Employers register themselves on the employer pages.
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        # The page is read-only; the change permission only unlocks the actions.
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        # Postings protect their employer; a company leaves by being blocked, not deleted.
-        return False
 
     def _decide(
         self,
@@ -146,7 +120,7 @@ class EmployerAdmin(PrivateSearchMixin, admin.ModelAdmin):
         needs_note: bool,
     ) -> None:
         """Run one service decision per selected employer; report how many changed and how many were skipped."""
-        staff = _viewer(request)
+        staff = console_user(request)
         note = request.POST.get("note", "").strip()
         if needs_note and not note:
             self.message_user(

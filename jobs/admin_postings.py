@@ -12,13 +12,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import DecisionAdmin, console_user
 from accounts.models import User
 from jobs.models import JobPosting
 from jobs.services.postings import NOTE_MAX_LENGTH, posting_approve
@@ -49,13 +50,6 @@ class FlaggedFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(review_flags=[])
         return queryset
-
-
-def _viewer(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def postings_visible_to(user: User) -> QuerySet[JobPosting]:
@@ -114,7 +108,7 @@ _FIELDS = (
 
 
 @admin.register(JobPosting)
-class JobPostingAdmin(admin.ModelAdmin):
+class JobPostingAdmin(DecisionAdmin):
     list_display = (
         "title",
         "employer",
@@ -152,27 +146,10 @@ class JobPostingAdmin(admin.ModelAdmin):
         return format_html_join("", "<p>{}</p>", ((flag.get("message", ""),) for flag in obj.review_flags))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[JobPosting]:
-        return postings_visible_to(_viewer(request)).select_related("employer", "county", "occupation")
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Employers write postings on their own pages.
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        # Read-only page; the change permission only unlocks the actions.
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
+        return postings_visible_to(console_user(request)).select_related("employer", "county", "occupation")
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[JobPosting], *, approve: bool) -> None:
-        staff = _viewer(request)
+        staff = console_user(request)
         note = request.POST.get("note", "").strip()
         if not approve and not note:
             self.message_user(

@@ -16,16 +16,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts import pii
-from accounts.admin import ReadOnlyAdmin, ReadOnlyInline
+from accounts.admin import DecisionAdmin, NotFoundOutsideScope, ReadOnlyAdmin, ReadOnlyInline, console_user
 from accounts.admin_search import PrivateSearchMixin
-from accounts.models import User
 from workers.identity import clean_id_number
 from workers.models import Certificate, Cohort, CohortMember, DestinationChoice, Skill, UnemploymentRegistration, Worker
 from workers.selectors import cohorts_visible_to, place_name, unemployment_registrations_visible_to
@@ -44,24 +43,6 @@ class NoteActionForm(helpers.ActionForm):
         max_length=NOTE_MAX_LENGTH,
         help_text=_("Required when rejecting; the worker reads it."),
     )
-
-
-class _NotFoundOutsideRegion:
-    """A row the staff member may not see answers 404, as one that does not exist."""
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
-        if obj is None:
-            raise Http404
-        return obj
-
-
-def _viewer(request: HttpRequest) -> User:
-    # The console admits only staff accounts, so the request's user is always a User.
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def _decisions(
@@ -141,7 +122,7 @@ _RECORD_FIELDS = ("status", "signup_step", "registered_by", "created_at", "updat
 
 
 @admin.register(Worker)
-class WorkerAdmin(PrivateSearchMixin, _NotFoundOutsideRegion, admin.ModelAdmin):
+class WorkerAdmin(PrivateSearchMixin, DecisionAdmin):
     list_display = (
         "name_display",
         "masked_id_display",
@@ -198,7 +179,7 @@ class WorkerAdmin(PrivateSearchMixin, _NotFoundOutsideRegion, admin.ModelAdmin):
         return place_name(obj.current_county) or "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Worker]:
-        return Worker.objects.visible_to(_viewer(request)).select_related(
+        return Worker.objects.visible_to(console_user(request)).select_related(
             "user", "hukou_county__parent__parent", "current_county__parent__parent"
         )
 
@@ -215,20 +196,8 @@ class WorkerAdmin(PrivateSearchMixin, _NotFoundOutsideRegion, admin.ModelAdmin):
             return queryset.filter(id_number_hash=pii.keyed_hash(number, purpose="id_number"))
         return queryset.filter(real_name__icontains=term)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Workers sign up themselves, or with an agent through the sign-up pages.
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        # A worker's page is read-only here; the change permission only unlocks the actions.
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        # Erasure keeps anonymous statistics and runs through workers.services.privacy, not a delete.
-        return False
-
     def _poor_labourer_decide(self, request: HttpRequest, queryset: QuerySet[Worker], *, verified: bool) -> None:
-        staff = _viewer(request)
+        staff = console_user(request)
         _decisions(
             self,
             request,
@@ -266,7 +235,7 @@ class WorkerAdmin(PrivateSearchMixin, _NotFoundOutsideRegion, admin.ModelAdmin):
 
 
 @admin.register(UnemploymentRegistration)
-class UnemploymentRegistrationAdmin(_NotFoundOutsideRegion, admin.ModelAdmin):
+class UnemploymentRegistrationAdmin(DecisionAdmin):
     list_display = (
         "worker_name",
         "worker_masked_id",
@@ -320,24 +289,15 @@ class UnemploymentRegistrationAdmin(_NotFoundOutsideRegion, admin.ModelAdmin):
         return place_name(obj.region)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[UnemploymentRegistration]:
-        return unemployment_registrations_visible_to(user=_viewer(request)).select_related(
+        return unemployment_registrations_visible_to(user=console_user(request)).select_related(
             "worker__user",
             "worker__hukou_county__parent__parent",
             "region__parent__parent",
             "processed_by",
         )
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
     def _process(self, request: HttpRequest, queryset: QuerySet[UnemploymentRegistration], *, accept: bool) -> None:
-        staff = _viewer(request)
+        staff = console_user(request)
         _decisions(
             self,
             request,
@@ -394,7 +354,7 @@ class CohortMemberInline(ReadOnlyInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(_NotFoundOutsideRegion, ReadOnlyAdmin):
+class CohortAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
     list_display = ("name", "created_by_display", "member_count_display", "created_at")
     fields = ("name", "created_by_display", "created_at")
     readonly_fields = fields
@@ -411,4 +371,4 @@ class CohortAdmin(_NotFoundOutsideRegion, ReadOnlyAdmin):
         return obj.member_count
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Cohort]:
-        return cohorts_visible_to(user=_viewer(request)).select_related("created_by__user")
+        return cohorts_visible_to(user=console_user(request)).select_related("created_by__user")
