@@ -9,8 +9,11 @@ CHUNFENG_REQUIRE_SERVICES=1 (set by CI) a missing service fails them instead.
 """
 
 import os
+from collections.abc import Iterator
 
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from tests.services import celery_worker, require_services, services_available
 
@@ -30,6 +33,19 @@ def _test_settings(settings, tmp_path):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
     }
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Tests read English messages unless they ask for Chinese (translation.override("zh-hans"))."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client() -> Client:
+    """A browser that prefers English; tests of the Chinese pages build their own client."""
+    return Client(headers={"accept-language": "en"})
 
 
 def pytest_collection_modifyitems(config, items):

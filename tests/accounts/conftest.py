@@ -7,8 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
-from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts import pii, services
 from accounts.models import SmsMessage
@@ -28,17 +27,6 @@ def _accounts_settings(settings):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"accounts-{uuid.uuid4()}"}
     }
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(headers={"accept-language": "en"})
 
 
 class Clock:

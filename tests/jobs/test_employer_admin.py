@@ -1,13 +1,11 @@
 """The console for employers: region scoping, private search, and decisions as actions with a note."""
 
 import html
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.models import User
 from jobs.models import Employer
@@ -21,17 +19,6 @@ YIDU = "420581"
 NANBU = "511321"
 LIST = reverse("admin:jobs_employer_changelist")
 SEARCH = reverse("admin:jobs_employer_search")
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(headers={"accept-language": "en"})
 
 
 def clerk(client: Client, region: str | None, **fields) -> User:

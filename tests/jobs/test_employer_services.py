@@ -1,11 +1,8 @@
 """Employer services: credit-code rules, registration, members and sites, and the bureau's decisions."""
 
-from collections.abc import Iterator
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
 
 from accounts import pii
 from accounts.models import User
@@ -31,12 +28,6 @@ NANBU = "511321"
 WRONG_FORMAT = "Enter the 18-character unified social credit code shown on the business licence."
 WRONG_CHECK = "This credit code does not add up: check each character against the business licence."
 DUPLICATE = "This credit code is already registered. Ask the company's owner on Chunfeng to add you as a member."
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -1,12 +1,10 @@
 """Employer pages: registration with the region picker, dashboard, members, sites and candidates."""
 
 import html
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from jobs.models import Employer, EmployerMember, Site
 from tests.accounts.factories import EmployerFactory as EmployerUserFactory
@@ -20,17 +18,6 @@ REGISTER = reverse("jobs:employer_register")
 DASHBOARD = reverse("jobs:employer_dashboard")
 MEMBERS = reverse("jobs:employer_members")
 SITES = reverse("jobs:employer_sites")
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(headers={"accept-language": "en"})
 
 
 def text(response) -> str:

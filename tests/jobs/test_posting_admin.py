@@ -1,12 +1,9 @@
 """The console's job postings: region scope, the flagged filter, approve and send back."""
 
-from collections.abc import Iterator
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from accounts.models import User
 from jobs.models import JobPosting
@@ -19,17 +16,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:jobs_jobposting_changelist")
 DONGGUAN = "441900"
 NANBU = "511321"
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(headers={"accept-language": "en"})
 
 
 def staff_in(client: Client, code: str = DONGGUAN) -> User:

@@ -1,13 +1,12 @@
 """Posting services: saving drafts, the lifecycle, the bureau's decisions and changes to published terms."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from jobs.models import Employer, EmployerMember, JobPosting, Site
 from jobs.services.postings import (
@@ -28,12 +27,6 @@ pytestmark = pytest.mark.django_db
 
 DONGGUAN = "441900"
 NANBU = "511321"
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -1,13 +1,12 @@
 """The offer-sheet pages: the form, sending for publishing, closing, and who may open them."""
 
 import html
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from jobs.models import Employer, EmployerMember, JobPosting
 from outbox.models import OutboxEvent
@@ -17,17 +16,6 @@ from tests.test_page_weight import BUDGET, page_weight
 pytestmark = pytest.mark.django_db
 
 CREATE = reverse("jobs:posting_create")
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client() -> Client:
-    return Client(headers={"accept-language": "en"})
 
 
 def text(response) -> str:

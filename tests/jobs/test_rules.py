@@ -1,11 +1,10 @@
 """The offer-sheet rules, each with its exact message."""
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from jobs import rules
 from jobs.models import JobPosting
@@ -15,12 +14,6 @@ from tests.jobs.factories import PostingFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2027, 2, 1)
-
-
-@pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 def posting(**overrides) -> JobPosting:
