@@ -11,13 +11,6 @@ from reference.models import Region
 pytestmark = pytest.mark.usefixtures("fixture_reference_data")
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    # The assertions read the English msgids; Chinese is the site default.
-    with translation.override("en"):
-        yield
-
-
 class CountyForm(RegionRefreshFormMixin, forms.Form):
     home = RegionField(label="Home county")
 
