@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "workers",
     "jobs",
     "training",
+    "matching",
     "console",
 ]
 
@@ -151,6 +153,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
     },
     "postings-expire": {"task": "jobs.tasks.expire_postings", "schedule": 3600},
+    "matching-full-run": {
+        "task": "matching.tasks.full_run",
+        "schedule": env_int("MATCHING_FULL_RUN_SECONDS", 6 * 3600, minimum=60),
+    },
+    "offers-expire": {"task": "matching.tasks.expire_offers", "schedule": 300},
+    "offers-remind": {"task": "matching.tasks.remind_offers", "schedule": 900},
+}
+# Queues split by kind so a long matching run never delays a text message; a
+# worker started without -Q consumes all of them.
+CELERY_TASK_QUEUES = [Queue("default"), Queue("matching"), Queue("notifications")]
+CELERY_TASK_ROUTES = {
+    "matching.tasks.notify_*": {"queue": "notifications"},
+    "matching.tasks.*": {"queue": "matching"},
 }
 # Publishing must never hang a web request when the broker is down: a short
 # connection timeout and no retries, since the outbox sweeper retries later.
@@ -160,7 +175,12 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS |= {"socket_connect_timeout": 2, "socket_timeout": 5}
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        # A task taken by a worker that died unacknowledged goes back to the queue after this long.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+    }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -219,6 +239,13 @@ SMS_BACKEND = env_choice(
     ["accounts.sms.OutboxBackend", "accounts.sms.ConsoleBackend", "accounts.sms.FileBackend"],
 )
 SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", str(VAR_DIR / "sms")))
+# Matching: list length per worker, extension passes, how long a worker has to answer an offer.
+MATCHING_K = env_int("MATCHING_K", 20, minimum=1)
+MATCHING_MAX_EXTENSIONS = env_int("MATCHING_MAX_EXTENSIONS", 10, minimum=0)
+MATCHING_PROCESSES = env_int("MATCHING_PROCESSES", 1, minimum=1)
+OFFER_ANSWER_HOURS = env_int("OFFER_ANSWER_HOURS", 72, minimum=1)
+OFFER_REMIND_HOURS = env_int("OFFER_REMIND_HOURS", 12, minimum=1)
+
 OTP_TTL = timedelta(minutes=env_int("OTP_TTL_MINUTES", 5, minimum=1))
 OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5, minimum=1)
 OTP_RESEND_SECONDS = env_int("OTP_RESEND_SECONDS", 60, minimum=0)

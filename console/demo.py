@@ -103,6 +103,8 @@ DEMO_JOBS = (
     ("electronics_assembler", "电子厂普工（包吃住，点对点接送）", 120, 5600, 100, 250),
     ("injection_moulder", "注塑工（两班倒）", 40, 6800, 100, 250),
     ("warehouse_keeper", "仓库管理员", 6, 5200, 0, 0),
+    # The demo worker's own trade: the matcher offers it once the worker process runs.
+    ("rebar_worker", "厂房扩建钢筋工（包住，点对点接送）", 15, 7000, 100, 250),
 )
 
 

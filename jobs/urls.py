@@ -18,5 +18,4 @@ urlpatterns = [
     path("employer/postings/<int:posting_id>/edit/", postings.edit, name="posting_edit"),
     path("employer/postings/<int:posting_id>/submit/", postings.submit, name="posting_submit"),
     path("employer/postings/<int:posting_id>/close/", postings.close, name="posting_close"),
-    path("employer/postings/<int:posting_id>/candidates/", employers.candidates, name="posting_candidates"),
 ]

@@ -93,6 +93,43 @@ def legal_minimum_wage(*, county_code: str, on: date) -> int | None:
     return in_force[tier]
 
 
+def legal_minimum_wages(*, county_codes: set[str], on: date) -> dict[str, int | None]:
+    """`legal_minimum_wage` for many divisions at once, in four queries whatever their number (for matching)."""
+    in_force: dict[str, dict[int, int]] = {}
+    rows = MinimumWage.objects.filter(effective_from__lte=on).order_by("province_id", "tier", "-effective_from")
+    for province, row_tier, monthly_yuan in rows.values_list("province_id", "tier", "monthly_yuan"):
+        in_force.setdefault(province, {}).setdefault(row_tier, monthly_yuan)
+    tiers = dict(MinimumWageTier.objects.values_list("region_id", "tier"))
+    parents: dict[str, str | None] = {}
+    wanted = set(county_codes)
+    # Three levels at most: the county, its prefecture, its province.
+    for _level in Region.Level:
+        wanted -= parents.keys()
+        if not wanted:
+            break
+        found = dict(Region.objects.filter(code__in=wanted).values_list("code", "parent_id"))
+        parents |= found | dict.fromkeys(wanted - found.keys())
+        wanted = {parent for parent in found.values() if parent}
+    result: dict[str, int | None] = {}
+    for code in county_codes:
+        province_tiers = in_force.get(code[:2] + "0000")
+        if not province_tiers:
+            result[code] = None
+            continue
+        tier = None
+        # Nearest listed division first: the county, then its prefecture.
+        ancestor: str | None = code
+        for _level in Region.Level:
+            if ancestor is None or ancestor.endswith("0000"):
+                break
+            if ancestor in tiers:
+                tier = tiers[ancestor]
+                break
+            ancestor = parents.get(ancestor)
+        result[code] = province_tiers[tier if tier in province_tiers else max(province_tiers)]
+    return result
+
+
 def _minimum_wage_tier(region: Region) -> int | None:
     """The tier listed for the region, else for its nearest listed ancestor below the province."""
     codes = [r.code for r in region_path(region) if r.level != Region.Level.PROVINCE]

@@ -76,21 +76,33 @@ class Worker:
 
 @contextmanager
 def celery_worker(
-    *, xdist_worker: str = "master", broker_url: str | None = None, wait: bool = True
+    *,
+    xdist_worker: str = "master",
+    broker_url: str | None = None,
+    wait: bool = True,
+    env: dict | None = None,
+    fresh: bool = True,
 ) -> Iterator[Worker]:
-    """Start `celery worker` against the test database; stop it afterwards."""
+    """Start `celery worker` against the test database; stop it afterwards.
+
+    `fresh` empties the broker first; a test of redelivery keeps what a killed worker left.
+    """
     broker_url = broker_url or redis_url_for(xdist_worker)
     use_broker(broker_url)
-    if wait:
+    if wait and fresh:
         with app.connection_for_write() as conn:
             conn.default_channel.client.flushdb()
     log = Path(settings.VAR_DIR) / f"test-worker-{xdist_worker}-{os.getpid()}.log"
-    env = os.environ | {
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": broker_url,
-        "DB_CONN_MAX_AGE": "0",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = (
+        os.environ
+        | {
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": broker_url,
+            "DB_CONN_MAX_AGE": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+        | (env or {})
+    )
     command = [
         sys.executable,
         "-m",

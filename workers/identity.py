@@ -22,6 +22,15 @@ class IdNumber:
     number: str
     birth_date: date
 
+    @property
+    def gender(self) -> str:
+        """The 17th digit is odd for men and even for women (GB 11643)."""
+        return gender_of(self.number)
+
+
+def gender_of(number: str) -> str:
+    return "male" if int(number[16]) % 2 else "female"
+
 
 def clean_id_number(raw: str) -> str:
     """Full-width digits and a lower-case x, as Chinese keyboards type them, become the standard form."""

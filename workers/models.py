@@ -47,6 +47,10 @@ class Worker(models.Model):
         VERIFIED = "verified", _("Verified by the bureau")
         REJECTED = "rejected", _("Not confirmed by the bureau")
 
+    class Gender(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
     class SignupStep(models.IntegerChoices):
         IDENTITY = 2, _("Identity")
         HOME = 3, pgettext_lazy("where the worker is from", "Home")
@@ -62,6 +66,8 @@ class Worker(models.Model):
     id_number_encrypted = EncryptedTextField(_("resident ID number"), blank=True, editable=False)
     id_number_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     birth_date = models.DateField(_("birth date"), null=True, blank=True, editable=False)
+    # Read from the ID number like the birth date, for the bureau's fairness statistics.
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, blank=True, editable=False)
     consent_processing_at = models.DateTimeField(_("consented to processing at"), null=True, blank=True)
     consent_sharing_at = models.DateTimeField(_("consented to sharing with employers at"), null=True, blank=True)
     consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)

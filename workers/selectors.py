@@ -67,10 +67,9 @@ class WorkerHome:
     assisted_actions: list[AssistedAction]
     more_assisted_actions: bool
     open_registration: UnemploymentRegistration | None
-    # Offers, trips and courses belong to apps above workers (matching,
-    # dispatch, training), which workers may not import: they stay empty
-    # until those apps hand their rows to this page.
-    offers: list[Any] = field(default_factory=list)
+    # Trips and courses belong to apps above workers (dispatch, training),
+    # which workers may not import: they stay empty until those apps hand
+    # their rows to this page, as matching does through its template tag.
     trip: Any = None
     courses: list[Any] = field(default_factory=list)
 

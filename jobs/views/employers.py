@@ -1,4 +1,4 @@
-"""Employer pages: register a company, the dashboard of postings, members, sites and candidates.
+"""Employer pages: register a company, the dashboard of postings, members and sites.
 
 Every page finds the request's company through jobs.views.common, so the
 per-object checks live in one place: no membership is a 403, another
@@ -23,7 +23,7 @@ from jobs.forms.employers import MemberForm, RegisterForm, SiteForm
 from jobs.models import EmployerMember, JobPosting
 from jobs.selectors_employers import members_of, postings_for_employer, sites_of
 from jobs.services import employers as services
-from jobs.views.common import membership_for, owner_for, posting_for
+from jobs.views.common import membership_for, owner_for
 
 REMOVE_FIELD = "remove"
 
@@ -128,11 +128,3 @@ def sites(request: HttpRequest) -> HttpResponse:
     context = {"employer": member.employer, "sites": sites_of(employer=member.employer), "form": form}
     return render(request, "jobs/employer/sites.html", context)
 
-
-@login_required
-@never_cache
-def candidates(request: HttpRequest, posting_id: int) -> HttpResponse:
-    member, posting = posting_for(request, posting_id)
-    # The matcher (a later issue) fills this list with each candidate's score breakdown.
-    context: dict[str, Any] = {"employer": member.employer, "posting": posting, "candidates": []}
-    return render(request, "jobs/employer/candidates.html", context)

@@ -48,8 +48,21 @@ def test_the_demo_employer_has_published_jobs_in_the_campaign(real_reference_dat
 
     call_command("load_demo_data")
     published = JobPosting.objects.public()
-    assert published.count() == 3
+    assert published.count() == 4
     assert {p.campaign.name for p in published} == {"2027年春风行动"}
     assert all(p.employer.is_verified for p in published)
     call_command("load_demo_data")
-    assert JobPosting.objects.count() == 3
+    assert JobPosting.objects.count() == 4
+
+
+def test_the_demo_worker_is_offered_the_job_in_their_trade_by_the_matcher(real_reference_data):
+    from matching.models import Offer
+    from matching.services import runs
+    from workers.models import Worker
+
+    call_command("load_demo_data")
+    runs.run_full()
+
+    offer = Offer.objects.get(worker=Worker.objects.get(user__username="demo-worker"))
+    assert offer.posting.occupation.code == "rebar_worker"
+    assert offer.worker_reasons["net_pay"] == 7000 - 100 - 250

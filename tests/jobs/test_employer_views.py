@@ -239,17 +239,17 @@ def test_a_site_without_a_county_is_not_added(client):
 # Candidates -----------------------------------------------------------------------
 
 
-def test_the_candidates_page_of_an_own_posting_says_matching_comes_later(client):
+def test_the_dashboard_links_each_posting_to_its_candidates(client):
     member = logged_in(client)
     posting = PostingFactory(employer=member.employer)
 
-    page = text(client.get(reverse("jobs:posting_candidates", args=[posting.pk])))
+    page = text(client.get(DASHBOARD))
 
-    assert "No candidates yet: the matcher proposes workers who fit this job" in page
+    assert reverse("matching:candidates", args=[posting.pk]) in page
 
 
 def test_another_employers_posting_candidates_are_not_found(client):
     logged_in(client)
     posting = PostingFactory()
 
-    assert client.get(reverse("jobs:posting_candidates", args=[posting.pk])).status_code == 404
+    assert client.get(reverse("matching:candidates", args=[posting.pk])).status_code == 404

@@ -13,6 +13,7 @@ from reference.forms import RegionField
 from reference.models import MinimumWage, Occupation, Region
 from reference.selectors import (
     legal_minimum_wage,
+    legal_minimum_wages,
     picker_counties,
     picker_prefectures,
     picker_provinces,
@@ -139,6 +140,17 @@ def test_shenzhen_keeps_its_own_tier_beside_the_later_guangdong_standard():
 
     assert legal_minimum_wage(county_code="440304", on=on) == 2360
     assert legal_minimum_wage(county_code="440104", on=on) == 2300
+
+
+def test_the_bulk_minimum_wage_lookup_agrees_with_the_single_lookup_everywhere():
+    on = date(2026, 6, 1)
+    counties = list(Region.objects.current().filter(level=Region.Level.COUNTY).values_list("code", flat=True))
+    sample = set(counties[::7]) | {"440304", "440104", "110101", "429004"}
+
+    bulk = legal_minimum_wages(county_codes=sample, on=on)
+
+    assert len(bulk) == len(sample)
+    assert {code: legal_minimum_wage(county_code=code, on=on) for code in sample} == bulk
 
 
 def test_picker_leaves_out_divisions_outside_the_mainland():

@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 from stdnum.cn import ric
 
 from tests.accounts.factories import WorkerFactory, county
+from workers.identity import gender_of
 from workers.models import Worker
 
 
@@ -35,5 +36,6 @@ class WorkerProfileFactory(DjangoModelFactory):
     def id_number(obj: Worker, create: bool, extracted: str | None, **kwargs: object) -> None:
         sequence = obj.user_id % 999 + 1 if obj.user_id else 1
         obj.set_id_number(extracted or id_number(born=obj.birth_date, sequence=sequence))
+        obj.gender = gender_of(obj.id_number)
         if create:
             obj.save()

@@ -150,6 +150,7 @@ def worker_identity_set(
     worker.real_name = name
     worker.set_id_number(checked.number)
     worker.birth_date = checked.birth_date
+    worker.gender = checked.gender
     # A consent given again to the same text keeps the moment it was first given.
     renewed = worker.consent_version != CONSENT_VERSION
     if renewed or worker.consent_processing_at is None:
@@ -157,7 +158,7 @@ def worker_identity_set(
     if renewed or worker.consent_sharing_at is None:
         worker.consent_sharing_at = now
     worker.consent_version = CONSENT_VERSION
-    fields = ["real_name", "id_number_encrypted", "id_number_hash", "birth_date"]
+    fields = ["real_name", "id_number_encrypted", "id_number_hash", "birth_date", "gender"]
     fields += ["consent_processing_at", "consent_sharing_at", "consent_version", "updated_at"]
     if grant is not None and worker.registered_by_id is None:
         worker.registered_by = grant.actor

@@ -1,0 +1,1 @@
+"""Matching: candidate generation, the stable-assignment engine, runs and offers."""
