@@ -529,13 +529,31 @@ class _Engine:
         self.cur_seg[units] = sid
         self.ptr[units] = b0 + st
         self.lim[units] = b0 + st + cnt
-        self.B_post = np.concatenate((self.B_post, np.asarray(post, _I32)))
-        self.B_ps = np.concatenate((self.B_ps, np.asarray(ps, _F64)))
-        self.B_ws = np.concatenate((self.B_ws, np.asarray(ws, _F64)))
-        self.B_src = np.concatenate((self.B_src, np.asarray(src, _I64)))
-        self.B_unit = np.concatenate((self.B_unit, unit))
-        self.B_seg = np.concatenate((self.B_seg, np.repeat(sid, cnt)))
+        self._grow_B(
+            {
+                "B_post": np.asarray(post, _I32),
+                "B_ps": np.asarray(ps, _F64),
+                "B_ws": np.asarray(ws, _F64),
+                "B_src": np.asarray(src, _I64),
+                "B_unit": unit,
+                "B_seg": np.repeat(sid, cnt),
+            }
+        )
         return units
+
+    def _grow_B(self, parts: dict[str, np.ndarray]) -> None:
+        """Append to the B arrays; they are views of buffers that grow by doubling."""
+        n0 = len(self.B_post)
+        n1 = n0 + len(parts["B_post"])
+        buffers = self.__dict__.setdefault("_B_buffers", {})
+        for name, values in parts.items():
+            buf = buffers.get(name)
+            if buf is None or len(buf) < n1:
+                new = np.empty(max(n1, 2 * (0 if buf is None else len(buf)), 1024), values.dtype)
+                new[:n0] = getattr(self, name)
+                buffers[name] = buf = new
+            buf[n0:n1] = values
+            setattr(self, name, buf[:n1])
 
     def _live(self, units: np.ndarray) -> np.ndarray:
         """The units that can still propose, moving exhausted ones to their next segment."""
@@ -589,13 +607,13 @@ class _Engine:
         self.slot_k = np.zeros(int(self.ss[-1]), _I64)
         hu = np.flatnonzero(self.held >= 0)
         hp = self.held[hu]
-        o = np.argsort(hp, kind="stable")
-        hu, hp = hu[o], hp[o]
+        keys = self._entries(self.held_e[hu], hu)[1] if hu.size else np.zeros(0, _I64)
+        o = np.lexsort((-keys, hp))  # slots hold each posting's units best first
+        hu, hp, keys = hu[o], hp[o], keys[o]
         starts = _seg_starts(hp)
         rank = np.arange(len(hp)) - np.repeat(starts, np.diff(np.append(starts, len(hp))))
         pos = self.ss[hp] + rank
         self.slot_u[pos] = hu
-        keys = self._entries(self.held_e[hu], hu)[1] if hu.size else np.zeros(0, _I64)
         self.slot_k[pos] = keys
         self.n_held[:] = np.bincount(hp, minlength=self.np_)
         self.worst[:] = _NO_KEY
@@ -623,6 +641,12 @@ class _Engine:
                     mark[post[coh]] = True
                     cx |= mark[post]
                 rej &= ~cx
+                # a posting none of whose proposals ranks above its worst held unit keeps all it
+                # holds, so proposals that need more than its free seats are rejected outright
+                if cx.any():
+                    disrupt = np.zeros(P, bool)
+                    disrupt[post[cx & (key > self.worst[post])]] = True
+                    rej |= cx & ~disrupt[post] & (free < size)
             out = [active[rej]]
             keep = np.flatnonzero(~rej)
             if keep.size:
@@ -636,35 +660,81 @@ class _Engine:
         starts = _seg_starts(post)
         counts = np.diff(np.append(starts, len(post)))
         gp = post[starts].astype(_I64)
-        seats = np.add.reduceat(size, starts)
-        fits = self.used[gp] + seats <= self.cap[gp]
+        if not self.any_cohort:
+            return self._insert(gp, counts, u, e, key)
+        # postings involving a cohort (held or proposing) take the general greedy path
+        general = (self.has_coh[gp] > 0) | (np.maximum.reduceat(size, starts) > 1)
+        item_g = np.repeat(general, counts)
         res: list[np.ndarray] = []
-        # postings that can take every acceptable proposal
-        fg = np.flatnonzero(fits)
-        if fg.size:
-            item_fit = np.repeat(fits, counts)
-            fu, fe, fp, fk, fs = u[item_fit], e[item_fit], post[item_fit], key[item_fit], size[item_fit]
-            fstarts = np.concatenate(([0], np.cumsum(counts[fg])[:-1]))
-            rank = np.arange(len(fu)) - np.repeat(fstarts, counts[fg])
-            pp = gp[fg]
-            pos = self.ss[fp] + self.n_held[fp] + rank
-            self.slot_u[pos] = fu
-            self.slot_k[pos] = fk
-            self.held[fu] = fp
-            self.held_e[fu] = fe
-            self.n_held[pp] += counts[fg]
-            self.used[pp] += seats[fg]
-            last = fstarts + counts[fg] - 1
-            self.worst[pp] = np.minimum(self.worst[pp], fk[last])
-            if self.any_cohort:
-                added = np.add.reduceat((fs > 1).astype(_I64), fstarts)
-                self.has_coh[pp] += added
-                self.flag[pp[added > 0]] = True
-        mg = np.flatnonzero(~fits)
-        if mg.size:
-            item_m = np.repeat(~fits, counts)
-            res.extend(self._merge(gp[mg], u[item_m], e[item_m], post[item_m].astype(_I64), key[item_m]))
+        simple = ~general
+        if simple.any():
+            si = ~item_g
+            res.extend(self._insert(gp[simple], counts[simple], u[si], e[si], key[si]))
+        if general.any():
+            res.extend(self._merge(gp[general], u[item_g], e[item_g], post[item_g].astype(_I64), key[item_g]))
         return res
+
+    def _insert(self, gp, counts, u, e, key) -> list[np.ndarray]:
+        """Single workers proposing to postings gp that hold single workers only.
+
+        Held slots are kept sorted by key, best first; the proposals (grouped by posting, best
+        first) are merged in by rank: a proposal's rank is its index among the proposals plus the
+        number of held workers above it (a vectorised binary search), the posting keeps ranks
+        below its capacity, and only the slots from the first proposal's rank on are rewritten."""
+        n, G = len(u), len(gp)
+        gstart = np.zeros(G, _I64)
+        np.cumsum(counts[:-1], out=gstart[1:])
+        g = np.repeat(np.arange(G), counts)
+        j = np.arange(n) - gstart[g]
+        H = self.n_held[gp]
+        base = self.ss[gp]
+        lo = np.zeros(n, _I64)
+        hi = H[g]
+        bg = base[g]
+        act = np.flatnonzero(lo < hi)
+        while act.size:
+            mid = (lo[act] + hi[act]) >> 1
+            right = self.slot_k[bg[act] + mid] > key[act]
+            lo[act[right]] = mid[right] + 1
+            hi[act[~right]] = mid[~right]
+            act = act[lo[act] < hi[act]]
+        r = j + lo
+        F = np.minimum(H + counts, self.cap[gp])
+        acc = r < F[g]
+        s0 = r[gstart]
+        n_acc = np.bincount(g[acc], minlength=G)
+        L = np.maximum(F - s0, 0)
+        n_rh = L - n_acc
+        kept = _ranges(base + s0, n_rh)
+        tmp_u, tmp_k = self.slot_u[kept], self.slot_k[kept]
+        n_disp = np.where(L > 0, H - s0 - n_rh, 0)
+        disp_u = self.slot_u[_ranges(base + s0 + n_rh, n_disp)]
+        total = int(L.sum())
+        rstart = np.zeros(G, _I64)
+        np.cumsum(L[:-1], out=rstart[1:])
+        fg = np.repeat(np.arange(G), L)
+        slot_of = base[fg] + s0[fg] + (np.arange(total) - rstart[fg])
+        occ = np.zeros(total, bool)
+        ga = g[acc]
+        newpos = rstart[ga] + (r[acc] - s0[ga])
+        occ[newpos] = True
+        hpos = np.flatnonzero(~occ)
+        ua = u[acc]
+        self.slot_u[slot_of[newpos]] = ua
+        self.slot_k[slot_of[newpos]] = key[acc]
+        self.slot_u[slot_of[hpos]] = tmp_u
+        self.slot_k[slot_of[hpos]] = tmp_k
+        self.held[disp_u] = -1
+        self.held_e[disp_u] = -1
+        self.held[ua] = gp[ga]
+        self.held_e[ua] = e[acc]
+        self.n_held[gp] = F
+        self.used[gp] = F
+        worst = np.full(G, _NO_KEY, _I64)
+        nz = F > 0
+        worst[nz] = self.slot_k[base[nz] + F[nz] - 1]
+        self.worst[gp] = worst
+        return [u[~acc], disp_u]
 
     def _merge(self, mp, nu, ne, npost, nkey) -> list[np.ndarray]:
         """Greedy choice at postings mp among their held units and the new proposals."""

@@ -39,6 +39,7 @@ from workers.models import Worker
 logger = logging.getLogger(__name__)
 Trigger = MatchRun.Trigger
 _FULL = (Trigger.SCHEDULED, Trigger.MANUAL)
+_MAX_DOUBLINGS = 5
 
 
 def _now() -> datetime:
@@ -105,10 +106,25 @@ def run_for_worker(*, worker_id: int) -> MatchRun | None:
     )
     workers = _without_live_offer(matchable_workers().filter(members).distinct())
     today = _today()
-    occupations = worker.skills.values("occupation_id")
-    postings = open_postings(today=today).filter(Q(occupation__in=occupations) | Q(trainees_accepted=True))
+    postings = open_postings(today=today).filter(_could_suit(worker))
     run = MatchRun.objects.create(trigger=Trigger.WORKER, subject_id=worker_id, parameters=_parameters())
     return _execute(run, workers=workers, postings=postings, today=today, reoptimise=False)
+
+
+def _could_suit(worker: Worker) -> Q:
+    """A cheap database filter, looser than the feasibility rules: the worker's trades and places only."""
+    trades = Q(occupation__in=worker.skills.values("occupation_id")) | Q(
+        trainees_accepted=True, occupation__in=worker.certificates.values("occupation_id")
+    )
+    home = Q(county__code__startswith=(worker.hukou_county_id or "")[:4])
+    if worker.destinations == Worker.Destinations.LOCAL:
+        return trades & home
+    if worker.destinations == Worker.Destinations.PROVINCES:
+        places = home
+        for province in worker.destination_choices.values_list("province_id", flat=True):
+            places |= Q(county__code__startswith=province[:2])
+        return trades & places
+    return trades
 
 
 def run_for_posting(*, posting_id: int) -> MatchRun | None:
@@ -151,12 +167,14 @@ def _execute(run: MatchRun, *, workers, postings, today: date, reoptimise: bool)
         seen = [first]
 
         def extend(unmatched: np.ndarray, remaining: np.ndarray) -> engine.Edges:
-            with timer.phase("generate"):
+            # Each pass doubles the list length: workers still unmatched after a long
+            # list are in thin markets, and fewer, longer passes regenerate less.
+            with timer.phase("extend"):
                 listed = _concat(seen)
                 more = candidates.generate(
                     worker_arrays,
                     posting_arrays,
-                    k=k,
+                    k=k * 2 ** min(len(seen) - 1, _MAX_DOUBLINGS),
                     only_workers=unmatched,
                     open_postings=remaining > 0,
                     exclude=(
@@ -178,6 +196,8 @@ def _execute(run: MatchRun, *, workers, postings, today: date, reoptimise: bool)
                 extend=extend,
                 max_extensions=settings.MATCHING_MAX_EXTENSIONS,
             )
+        # The engine called back for longer lists: count that as "extend", not as solving.
+        timer.durations["solve"] = round(timer.durations["solve"] - timer.durations.get("extend", 0.0), 4)
         with timer.phase("check"):
             considered = _edges(_concat(seen))
             blocking = engine.blocking_pairs(

@@ -12,9 +12,10 @@ from matching.locks import full_run_lock
 from matching.models import MatchRun, Offer, Seat
 from matching.services import runs
 from matching.services.offers import offer_decline
+from tests.accounts.factories import county
 from tests.jobs.factories import PostingFactory, occupation
 from tests.workers.factories import WorkerProfileFactory
-from workers.models import Cohort, CohortMember, Skill, Worker
+from workers.models import Certificate, Cohort, CohortMember, DestinationChoice, Skill, Worker
 
 pytestmark = pytest.mark.django_db
 
@@ -211,3 +212,27 @@ def test_a_posting_that_starts_before_the_worker_is_free_is_not_offered():
     runs.run_for_worker(worker_id=worker.pk)
 
     assert not Offer.objects.exists()
+
+
+def test_a_worker_who_chose_provinces_is_offered_work_only_there():
+    worker = skilled(destinations=Worker.Destinations.PROVINCES)
+    DestinationChoice.objects.create(worker=worker, province=county("441900").parent, rank=1)
+    PostingFactory(title="beijing", expected_monthly=9000, site__county=county("110101"))
+    guangdong = PostingFactory(title="dongguan", expected_monthly=5200)
+
+    runs.run_for_worker(worker_id=worker.pk)
+
+    assert Offer.objects.get(worker=worker).posting == guangdong
+
+
+def test_a_trainee_posting_is_offered_to_a_worker_certified_in_its_trade():
+    worker = skilled(trade="welder")
+    Certificate.objects.create(worker=worker, name="焊工证", occupation=occupation(), level=4)
+    posting = PostingFactory(trainees_accepted=True)
+
+    runs.run_for_worker(worker_id=worker.pk)
+
+    offer = Offer.objects.get(worker=worker)
+    assert offer.posting == posting
+    assert offer.posting_reasons["experience"] == 0
+    assert offer.posting_reasons["certificate"] == 20
