@@ -234,6 +234,12 @@ def _member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return sb[pos] == a
 
 
+def _bucket(keys: np.ndarray, bits: int) -> np.ndarray:
+    """A hash of non-negative int64 keys into [0, bits) (bits a power of two)."""
+    h = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return ((h >> np.uint64(29)) & np.uint64(bits - 1)).astype(_I64)
+
+
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Concatenation of arange(s, s + n) for each (s, n)."""
     lengths = np.asarray(lengths, _I64)
@@ -597,10 +603,14 @@ class _Engine:
 
     # -- held sets -----------------------------------------------------------------------------
 
-    def _layout_slots(self) -> None:
-        """(Re)build the per-posting slot table from the held units."""
+    def _layout_slots(self, force: bool = True) -> None:
+        """(Re)build the per-posting slot table from the held units (only when some posting
+        may now hold more units, or when the keys changed)."""
         bdeg = np.bincount(self.B_post, minlength=self.np_).astype(_I64) if len(self.B_post) else 0
         slot_cap = np.minimum(self.cap, self.deg_p + bdeg)
+        if not force and np.array_equal(slot_cap, self.slot_cap):
+            return
+        self.slot_cap = slot_cap
         self.ss = np.zeros(self.np_ + 1, _I64)
         np.cumsum(slot_cap, out=self.ss[1:])
         self.slot_u = np.full(int(self.ss[-1]), -1, _I64)
@@ -788,7 +798,11 @@ class _Engine:
         if self.any_cohort:
             hc = np.bincount(g[acc], weights=isz[acc] > 1, minlength=len(mp)).astype(_I64)
             self.has_coh[mp] = hc
-            self.flag[mp[hc > 0]] = True
+        # a displaced cohort frees more seats than the unit that displaced it takes: units this
+        # posting rejected before may now fit, so it is checked for blocking pairs
+        gone = ~acc & was_held & (isz > 1)
+        if gone.any():
+            self.flag[ip[gone]] = True
         lost = iu[~acc]
         self.held[lost[was_held[~acc]]] = -1
         self.held_e[lost[was_held[~acc]]] = -1
@@ -854,6 +868,7 @@ class _Engine:
         singles = units[units < self.nw]
         cohorts = units[units >= self.nw] - self.nw
         grown: list[np.ndarray] = []
+        recode = False
         if callback is None:
             s = singles[self.scan[singles] < self.wstart[singles + 1]]
             if s.size:
@@ -881,20 +896,23 @@ class _Engine:
             new = callback(ask, rem.copy())
             new = self._new_edges(new, ask)
             if len(new):
-                self.coder.add(new.posting_score)
+                recode = self.coder.add(new.posting_score)
                 base = self.EA + self.n_x  # edge ids of X in sorted numbering
                 self.X.append(new)
                 self.n_x += len(new)
                 alone = np.flatnonzero(self.cid[new.worker] < 0)
                 if alone.size:
-                    o = alone[np.lexsort((new.posting[alone], -new.worker_score[alone], new.worker[alone]))]
+                    if self._is_sorted(new):
+                        o = alone
+                    else:
+                        o = alone[np.lexsort((new.posting[alone], -new.worker_score[alone], new.worker[alone]))]
                     ww = new.worker[o].astype(_I64)
                     grown.append(
                         self._append_lists(new.posting[o], new.posting_score[o], new.worker_score[o], base + o, ww)
                     )
         if cohorts.size:
             grown.append(self.nw + self._extend_cohorts(cohorts, rem))
-        self._layout_slots()
+        self._layout_slots(force=recode)
         return np.concatenate(grown) if grown else np.zeros(0, _I64)
 
     def _new_edges(self, new: Edges, ask: np.ndarray) -> Edges:
@@ -916,7 +934,17 @@ class _Engine:
         idx = _ranges(self.wstart[ask], self.wstart[ask + 1] - self.wstart[ask])
         known = [self.Aw[idx].astype(_I64) * P + self.Ap[idx]]
         known += [x.worker.astype(_I64) * P + x.posting for x in self.X]
-        keep &= ~_member(nk, np.concatenate(known))
+        kk = np.concatenate(known)
+        # compare only the keys that share a hash bucket with a key on the other side
+        bits = 1 << max(10, min(26, int(max(len(kk), len(nk)) * 2).bit_length()))
+        hn = _bucket(nk, bits)
+        hk = _bucket(kk, bits)
+        seen_n = np.zeros(bits, bool)
+        seen_n[hn] = True
+        seen_k = np.zeros(bits, bool)
+        seen_k[hk] = True
+        maybe = np.flatnonzero(seen_k[hn])
+        keep[maybe] &= ~_member(nk[maybe], kk[seen_n[hk]])
         return new.take(np.flatnonzero(keep))
 
     # -- blocking pairs and their reduction ----------------------------------------------------
@@ -977,14 +1005,15 @@ class _Engine:
         np.minimum.at(worst, owner, keys)
         self.worst[ps] = worst
 
-    def reduce(self, max_passes: int) -> int:
+    def reduce(self, max_passes: int) -> tuple[int, int]:
         """Let every unit in a blocking pair withdraw and re-propose to its best blocking posting,
-        all at once, then let deferred acceptance settle; repeat. Returns the passes run."""
+        all at once, then let deferred acceptance settle; repeat. Returns the passes run and
+        the number of blocking pairs left."""
         passes = 0
-        while passes < max_passes:
+        while True:
             bu, be = self.blocking()
-            if bu.size == 0:
-                break
+            if bu.size == 0 or passes == max_passes:
+                return passes, len(bu)
             passes += 1
             pref = self._pref(be)
             post = self._entries(be, bu)[0]
@@ -1006,7 +1035,6 @@ class _Engine:
             self.ptr[u] = e
             self.lim[u] = self.seg_end[seg]
             self.run(u)
-        return passes
 
     # -- reasons -------------------------------------------------------------------------------
 
@@ -1105,8 +1133,7 @@ def match(
     passes = 0
     n_block = 0
     if eng.any_cohort:
-        passes = eng.reduce(max_reduction_passes)
-        n_block = len(eng.blocking()[0])
+        passes, n_block = eng.reduce(max_reduction_passes)
     t2 = time.perf_counter()
     res = Result(
         assignment=eng.assignment(),
