@@ -298,7 +298,15 @@ def _write(run, workers, postings, cohort_ids, assignment: np.ndarray, reoptimis
         for group in by_group.values():
             agrees = all(target.get(offer.worker_id) == offer.posting_id for offer in group)
             (keep if agrees else drop).extend(group)
-        withdrawn = offers_withdraw(offers=drop, reason=Offer.WithdrawReason.REOPTIMISED) if drop else []
+        # An offer for a posting the run no longer saw (closed, expired, employer blocked) says so.
+        still_open = set(postings.ids.tolist())
+        withdrawn = []
+        for reason, offers in (
+            (Offer.WithdrawReason.REOPTIMISED, [offer for offer in drop if offer.posting_id in still_open]),
+            (Offer.WithdrawReason.POSTING_CLOSED, [offer for offer in drop if offer.posting_id not in still_open]),
+        ):
+            if offers:
+                withdrawn += offers_withdraw(offers=offers, reason=reason)
         kept_workers = {offer.worker_id for offer in keep}
         # Workers who said yes to something since the load are not offered anything new.
         busy = set(Offer.objects.live().values_list("worker_id", flat=True))

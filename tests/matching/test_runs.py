@@ -236,3 +236,18 @@ def test_a_trainee_posting_is_offered_to_a_worker_certified_in_its_trade():
     assert offer.posting == posting
     assert offer.posting_reasons["experience"] == 0
     assert offer.posting_reasons["certificate"] == 20
+
+
+def test_a_full_run_withdraws_waiting_offers_of_a_closed_posting_and_says_why():
+    worker = skilled()
+    posting = PostingFactory()
+    runs.run_for_worker(worker_id=worker.pk)
+    type(posting).objects.filter(pk=posting.pk).update(status="closed")
+
+    run = runs.run_full()
+
+    offer = Offer.objects.get(worker=worker)
+    assert (offer.status, offer.withdraw_reason) == (Offer.Status.WITHDRAWN, Offer.WithdrawReason.POSTING_CLOSED)
+    assert run.offers_withdrawn == 1
+    worker.refresh_from_db()
+    assert worker.status == Worker.Status.SEEKING
