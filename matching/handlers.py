@@ -8,7 +8,7 @@ the consumption then failed to commit is harmless: runs are idempotent.
 
 from jobs.models import JobPosting
 from matching.models import Offer
-from matching.tasks import match_posting, match_worker
+from matching.tasks import match_graduate, match_posting, match_worker
 from outbox.models import OutboxEvent
 from outbox.registry import handles
 
@@ -37,3 +37,8 @@ def rematch_employer(event: OutboxEvent) -> None:
         JobPosting.objects.public().filter(employer_id=event.payload["employer_id"]).values_list("pk", flat=True)
     ):
         match_posting.delay(posting_id)
+
+
+@handles("certificate.issued")
+def offer_reserved_position(event: OutboxEvent) -> None:
+    match_graduate.delay(event.payload["worker_id"], event.payload["course_id"])

@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from datetime import date
 
 import numpy as np
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from jobs.models import Employer, JobPosting
 from matching.candidates import PostingArrays, WorkerArrays
+from matching.models import Reservation
 from reference.selectors import legal_minimum_wages
 from workers.models import Certificate, CohortMember, DestinationChoice, Skill, Worker
 
@@ -167,9 +169,15 @@ def load_postings(queryset: QuerySet[JobPosting], *, today: date, held: str) -> 
         "seated": ["proposed", "accepted", "confirmed", "placed"],
         "committed": ["accepted", "confirmed", "placed"],
     }[held]
+    reserved = Reservation.objects.filter(posting=OuterRef("pk")).values("posting").annotate(total=Sum("seats"))
     rows = list(
         queryset.order_by("pk")
-        .annotate(taken=Count("offers", filter=Q(offers__status__in=statuses)))
+        .annotate(
+            taken=Count("offers", filter=Q(offers__status__in=statuses)),
+            # Positions kept for a course's graduates and not yet offered to one stay out of general matching.
+            kept=Coalesce(Subquery(reserved.values("total")), 0)
+            - Count("offers", filter=Q(offers__status__in=statuses, offers__reservation__isnull=False)),
+        )
         .values_list(
             "pk",
             "occupation_id",
@@ -189,6 +197,7 @@ def load_postings(queryset: QuerySet[JobPosting], *, today: date, held: str) -> 
             "trainees_accepted",
             "years_required",
             "kind",
+            "kept",
         )
     )
     n = len(rows)
@@ -207,7 +216,7 @@ def load_postings(queryset: QuerySet[JobPosting], *, today: date, held: str) -> 
         legal_minimum=np.array([minimums.get(row[2]) or 0 for row in rows], dtype=np.int32),
         start_day=np.array([day_number(row[7], missing=0) for row in rows], dtype=np.int32),
         contract_months=np.array([row[8] for row in rows], dtype=np.int16),
-        seats=np.array([max(row[9] - row[10], 0) for row in rows], dtype=np.int32),
+        seats=np.array([max(row[9] - row[10] - max(row[18], 0), 0) for row in rows], dtype=np.int32),
         housing=np.array([row[11] for row in rows], dtype=bool),
         transport=np.array([_TRANSPORT.get(row[12], 0) for row in rows], dtype=np.int8),
         transport_subsidy=np.array([row[13] for row in rows], dtype=np.int32),

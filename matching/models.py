@@ -31,6 +31,7 @@ class MatchRun(models.Model):
         MANUAL = "manual", _("Full run started by staff")
         WORKER = "worker", _("A worker signed up or changed")
         POSTING = "posting", _("A posting was published or changed")
+        GRADUATE = "graduate", _("A course graduate for a reserved job")
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")
@@ -156,6 +157,15 @@ class Offer(models.Model):
     cohort = models.ForeignKey(
         "workers.Cohort", on_delete=models.SET_NULL, null=True, blank=True, related_name="offers"
     )
+    reservation = models.ForeignKey(
+        "Reservation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("reservation"),
+        help_text=_("Set when the offer fills a position kept for a course's graduates."),
+    )
     group = models.UUIDField(
         pgettext_lazy("offers made together", "group"),
         null=True,
@@ -218,3 +228,24 @@ class Offer(models.Model):
 
     def answer_by_passed(self, now: datetime) -> bool:
         return self.status == self.Status.PROPOSED and self.expires_at <= now
+
+
+class Reservation(models.Model):
+    """Positions of a posting an employer keeps for the graduates of a course (order-based training)."""
+
+    course = models.ForeignKey("training.Course", on_delete=models.CASCADE, related_name="reservations")
+    posting = models.ForeignKey("jobs.JobPosting", on_delete=models.CASCADE, related_name="reservations")
+    seats = models.PositiveIntegerField(_("positions reserved"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("reserved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "posting"], name="reservation_once"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="reservation_seats_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.posting} ← {self.course} ({self.seats})"

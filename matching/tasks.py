@@ -30,6 +30,18 @@ def match_posting(posting_id: int) -> int | None:
     return run.offers_made if run else None
 
 
+@shared_task(name="matching.tasks.match_graduate", acks_late=True, soft_time_limit=60, time_limit=90, **_RETRY)
+def match_graduate(worker_id: int, course_id: int) -> int:
+    """A graduate's new skill: a position kept for the course first, else any job that now fits."""
+    from matching.services import runs
+
+    made = sum(run.offers_made for run in runs.run_for_graduate(worker_id=worker_id, course_id=course_id))
+    if not made:
+        run = runs.run_for_worker(worker_id=worker_id)
+        made = run.offers_made if run else 0
+    return made
+
+
 @shared_task(name="matching.tasks.full_run", acks_late=True, soft_time_limit=3000, time_limit=3300, **_RETRY)
 def full_run(trigger: str = "scheduled", user_id: int | None = None) -> int:
     """Re-optimise every offer not yet accepted; skipped while another full run holds the lock."""

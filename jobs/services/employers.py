@@ -1,16 +1,13 @@
 """Employers: registration, sites, members, and the bureau's verification and standing decisions."""
 
-import unicodedata
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum.cn import uscc as uscc_code
-from stdnum.exceptions import InvalidChecksum
 
-from accounts import pii
+from accounts import organisations, pii
 from accounts.models import User
 from jobs.models import Employer, EmployerMember, Site
 from outbox.services import event_publish
@@ -44,20 +41,10 @@ def _now() -> datetime:
 
 def clean_uscc(value: str) -> str:
     """A unified social credit code in its 18-character form; EmployerError when it is not one."""
-    # NFKC turns full-width letters and digits typed with Chinese input methods into ASCII.
-    code = "".join(unicodedata.normalize("NFKC", value or "").split()).replace("-", "").upper()
     try:
-        return uscc_code.validate(code)
-    except InvalidChecksum:
-        raise EmployerError(
-            _("This credit code does not add up: check each character against the business licence."),
-            code="uscc_checksum",
-        ) from None
-    except Exception:
-        raise EmployerError(
-            _("Enter the 18-character unified social credit code shown on the business licence."),
-            code="uscc_format",
-        ) from None
+        return organisations.clean_uscc(value)
+    except ValidationError as error:
+        raise EmployerError(error.messages[0], code=error.code) from None
 
 
 def _note(note: str, *, required: bool, message: str) -> str:

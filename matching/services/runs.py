@@ -16,7 +16,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
 
@@ -32,7 +32,7 @@ from matching.bulk import rows_insert
 from matching.fairness import fairness_rows
 from matching.loading import load_postings, load_workers, matchable_workers, open_postings
 from matching.locks import full_run_lock, offer_write_lock
-from matching.models import MatchRun, Offer, Seat
+from matching.models import MatchRun, Offer, Reservation, Seat
 from matching.services.offers import answer_deadline
 from workers.models import Worker
 
@@ -111,6 +111,34 @@ def run_for_worker(*, worker_id: int) -> MatchRun | None:
     return _execute(run, workers=workers, postings=postings, today=today, reoptimise=False)
 
 
+def run_for_graduate(*, worker_id: int, course_id: int) -> list[MatchRun]:
+    """Offer a course graduate a position an employer kept for the course, through the matcher's rules."""
+    done = []
+    today = _today()
+    for reservation in Reservation.objects.filter(course_id=course_id).order_by("pk"):
+        if Offer.objects.live().filter(worker_id=worker_id).exists():
+            break
+        if _kept(reservation) <= 0:
+            continue
+        run = MatchRun.objects.create(trigger=Trigger.GRADUATE, subject_id=worker_id, parameters=_parameters())
+        done.append(
+            _execute(
+                run,
+                workers=matchable_workers().filter(pk=worker_id),
+                postings=open_postings(today=today).filter(pk=reservation.posting_id),
+                today=today,
+                reoptimise=False,
+                reservation=reservation,
+            )
+        )
+    return done
+
+
+def _kept(reservation: Reservation) -> int:
+    """Positions of the reservation not yet promised to a graduate."""
+    return max(reservation.seats - reservation.offers.seated().count(), 0)
+
+
 def _could_suit(worker: Worker) -> Q:
     """A cheap database filter, looser than the feasibility rules: the worker's trades and places only."""
     trades = Q(occupation__in=worker.skills.values("occupation_id")) | Q(
@@ -147,12 +175,17 @@ def _without_live_offer(workers: QuerySet[Worker]) -> QuerySet[Worker]:
     return workers.exclude(pk__in=Offer.objects.live().values("worker_id"))
 
 
-def _execute(run: MatchRun, *, workers, postings, today: date, reoptimise: bool) -> MatchRun:
+def _execute(
+    run: MatchRun, *, workers, postings, today: date, reoptimise: bool, reservation: Reservation | None = None
+) -> MatchRun:
+    """Load, generate, solve, check and write one run. With a reservation: its kept positions are the seats."""
     timer = _Timer()
     try:
         with timer.phase("load"):
             worker_arrays, cohort_ids = load_workers(workers)
             posting_arrays = load_postings(postings, today=today, held="committed" if reoptimise else "seated")
+            if reservation is not None and len(posting_arrays.ids):
+                posting_arrays = replace(posting_arrays, seats=np.array([_kept(reservation)], dtype=np.int32))
             declined = _declined_pairs(worker_arrays.ids, posting_arrays.ids)
         k = settings.MATCHING_K
         with timer.phase("generate"):
@@ -205,7 +238,7 @@ def _execute(run: MatchRun, *, workers, postings, today: date, reoptimise: bool)
             )
         with timer.phase("write"):
             made, kept, withdrawn = _write(
-                run, worker_arrays, posting_arrays, cohort_ids, result.assignment, reoptimise
+                run, worker_arrays, posting_arrays, cohort_ids, result.assignment, reoptimise, reservation
             )
         if reoptimise:
             with timer.phase("fairness"):
@@ -271,7 +304,9 @@ def _subset(ids: np.ndarray) -> list[int] | QuerySet:
     return ids.tolist() if len(ids) <= 1000 else Worker.objects.values("pk")
 
 
-def _write(run, workers, postings, cohort_ids, assignment: np.ndarray, reoptimise: bool) -> tuple[int, int, int]:
+def _write(
+    run, workers, postings, cohort_ids, assignment: np.ndarray, reoptimise: bool, reservation: Reservation | None
+) -> tuple[int, int, int]:
     """Turn the assignment into offers; returns (made, kept, withdrawn)."""
     from matching.services.offers import offers_withdraw
 
@@ -311,7 +346,7 @@ def _write(run, workers, postings, cohort_ids, assignment: np.ndarray, reoptimis
         # Workers who said yes to something since the load are not offered anything new.
         busy = set(Offer.objects.live().values_list("worker_id", flat=True))
         new = {w: p for w, p in target.items() if w not in kept_workers and w not in busy}
-        made = _create_offers(run, workers, postings, cohort_ids, index_of, new)
+        made = _create_offers(run, workers, postings, cohort_ids, index_of, new, reservation)
     return made, len(keep), len(withdrawn)
 
 
@@ -343,7 +378,7 @@ def _free_seats(posting_ids: set[int]) -> dict[int, list[int]]:
     return free
 
 
-def _create_offers(run, workers, postings, cohort_ids, index_of, new: dict[int, int]) -> int:
+def _create_offers(run, workers, postings, cohort_ids, index_of, new: dict[int, int], reservation) -> int:
     if not new:
         return 0
     free = _free_seats(set(new.values()))
@@ -384,6 +419,7 @@ def _create_offers(run, workers, postings, cohort_ids, index_of, new: dict[int, 
                 "seat_id": seat_id,
                 "group": group,
                 "cohort_id": cohort,
+                "reservation_id": reservation.pk if reservation else None,
                 "status": Offer.Status.PROPOSED,
                 "worker_score": float(scores.worker_score[i]),
                 "posting_score": float(scores.posting_score[i]),
