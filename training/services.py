@@ -63,7 +63,10 @@ def provider_register(
     """Register a provider with the user as its first member; it lists courses once the bureau verifies it."""
     if ProviderMember.objects.filter(user=user).exists():
         raise TrainingError(_("This account already acts for a training provider."), code="already_member")
-    code = organisations.clean_uscc(uscc)
+    try:
+        code = organisations.clean_uscc(uscc)
+    except ValidationError as error:
+        raise TrainingError(error.messages[0], code=error.code) from None
     if Provider.objects.filter(uscc=code).exists():
         raise TrainingError(
             _("A provider with this credit code is registered already: ask its staff to add you."), code="uscc_taken"
