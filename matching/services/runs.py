@@ -315,12 +315,16 @@ def _write(
     index_of = {int(worker_id): i for i, worker_id in enumerate(workers.ids)}
     with transaction.atomic():
         offer_write_lock()
+        # Offers this run may re-optimise: waiting ones of the workers it considered, made before it
+        # loaded. An incremental run may have offered a newcomer a job since; that offer stays.
         waiting = (
-            list(
-                Offer.objects.select_for_update()
-                .filter(status=Offer.Status.PROPOSED, worker_id__in=_subset(workers.ids))
+            [
+                offer
+                for offer in Offer.objects.select_for_update()
+                .filter(status=Offer.Status.PROPOSED, created_at__lt=run.started_at)
                 .only("pk", "worker_id", "posting_id", "group")
-            )
+                if offer.worker_id in index_of
+            ]
             if reoptimise
             else []
         )

@@ -251,3 +251,22 @@ def test_a_full_run_withdraws_waiting_offers_of_a_closed_posting_and_says_why():
     assert run.offers_withdrawn == 1
     worker.refresh_from_db()
     assert worker.status == Worker.Status.SEEKING
+
+
+def test_a_full_run_leaves_alone_an_offer_made_after_it_loaded(monkeypatch):
+    worker = skilled()
+    PostingFactory()
+    original = runs._write
+
+    def newcomer_first(run, *args, **kwargs):
+        # Between the full run's load and its write, an incremental run offers a newcomer a job.
+        monkeypatch.setattr(runs, "_write", original)
+        runs.run_for_worker(worker_id=skilled().pk)
+        return original(run, *args, **kwargs)
+
+    monkeypatch.setattr(runs, "_write", newcomer_first)
+    run = runs.run_full()
+
+    assert run.offers_withdrawn == 0
+    assert Offer.objects.live().count() == 2
+    assert Offer.objects.live().filter(worker=worker).exists()
