@@ -161,10 +161,11 @@ def run_for_posting(*, posting_id: int) -> MatchRun | None:
     posting = open_postings(today=today).filter(pk=posting_id).first()
     if posting is None:
         return None
-    skilled = Q(skills__occupation_id=posting.occupation_id)
-    workers = _without_live_offer(matchable_workers().filter(skilled).distinct())
+    # A cheap filter looser than the rules: the trade, or for trainee posts a certificate in it.
+    fits = Q(skills__occupation_id=posting.occupation_id)
     if posting.trainees_accepted:
-        workers = _without_live_offer(matchable_workers())
+        fits |= Q(certificates__occupation_id=posting.occupation_id)
+    workers = _without_live_offer(matchable_workers().filter(fits).distinct())
     run = MatchRun.objects.create(trigger=Trigger.POSTING, subject_id=posting_id, parameters=_parameters())
     return _execute(
         run, workers=workers, postings=JobPosting.objects.filter(pk=posting_id), today=today, reoptimise=False
