@@ -42,6 +42,12 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}"
 
 
+def mask_name(name: str) -> str:
+    """张** for 张伟 or 张伟强: the surname to address the person by; the stars hide even the length."""
+    name = (name or "").strip()
+    return f"{name[0]}**" if name else "—"
+
+
 def mask_id_number(number: str) -> str:
     """Region and check digit visible, birth date and sequence hidden."""
     if len(number) < 8:

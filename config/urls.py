@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("regions/", include("reference.urls")),
     path("workers/", include("workers.urls")),
+    path("training/", include("training.urls")),
     path("", include("matching.urls")),
     path("", include("jobs.urls")),
     path("console/", admin.site.urls),

@@ -22,21 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.admin import NotFoundOutsideScope, ReadOnlyAdmin, console_user
+from config.exports import spreadsheet_safe
 from matching import candidates
 from matching.fairness import DIMENSIONS
 from matching.models import MatchRun, Offer
 from reference.codes import scope_prefix
 from workers.models import Worker
-
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """A cell value that a spreadsheet shows as text, never runs as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def priority_rule() -> str:

@@ -63,8 +63,12 @@ order-preserving 32-bit code of the posting score (the float32 bit pattern, or a
 the distinct values when scores are not exactly float32) shifted above the inverted tie index.
 Worker lists are a CSR sorted by preference (no sort when the edges already come grouped by
 worker in preference order). Proposals are made in rounds by every free unit at once; a posting
-keeps its worst held key, so most proposals are rejected by one vectorised comparison, and only
-postings whose held units plus acceptable proposals overflow their seats are merged.
+keeps its worst held key, so most proposals are rejected by one vectorised comparison. Each
+posting's held units sit in a slot table sorted best first; proposals of single workers are
+merged in by rank (a vectorised binary search) and only the slots below the best newcomer are
+rewritten. Postings that hold or are offered a cohort take a general greedy path (sorted
+merge, then a few vectorised fill passes). Blocking pairs are searched for only at postings
+where they can arise (see `_Engine.blocking`).
 """
 
 from __future__ import annotations
@@ -236,8 +240,10 @@ def _member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _bucket(keys: np.ndarray, bits: int) -> np.ndarray:
     """A hash of non-negative int64 keys into [0, bits) (bits a power of two)."""
-    h = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    return ((h >> np.uint64(29)) & np.uint64(bits - 1)).astype(_I64)
+    h = keys * _I64(-7046029254386353131)  # wraps around: a multiplicative hash
+    h >>= 29
+    h &= bits - 1
+    return h
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -264,7 +270,7 @@ def _dense_cohorts(cohort: np.ndarray | None, n_workers: int) -> tuple[np.ndarra
     if cohort.shape != (n_workers,):
         raise ValueError("cohort must have one entry per worker")
     members = np.flatnonzero(cohort >= 0)
-    ids, inv, counts = np.unique(cohort[members], return_inverse=True, return_counts=True)
+    _, inv, counts = np.unique(cohort[members], return_inverse=True, return_counts=True)
     keep = counts[inv] >= 2
     members, inv = members[keep], inv[keep]
     used, dense = np.unique(inv, return_inverse=True)
@@ -346,9 +352,7 @@ def _blocking_mask(
     return out
 
 
-def blocking_pairs(
-    edges: Edges, capacity: np.ndarray, assignment: np.ndarray, cohort: np.ndarray | None = None
-) -> int:
+def blocking_pairs(edges: Edges, capacity: np.ndarray, assignment: np.ndarray, cohort: np.ndarray | None = None) -> int:
     """Number of blocking (unit, posting) pairs of `assignment` among `edges` (see the module
     docstring for the definition with cohorts). Pass the considered edges of a run
     (`Result.considered_edges()`) to check that run."""
@@ -418,9 +422,7 @@ class _Engine:
     of the current segment.
     """
 
-    def __init__(
-        self, edges: Edges, capacity: np.ndarray, n_workers: int, cohort: np.ndarray | None, k: int
-    ) -> None:
+    def __init__(self, edges: Edges, capacity: np.ndarray, n_workers: int, cohort: np.ndarray | None, k: int) -> None:
         if k < 1:
             raise ValueError("k must be at least 1")
         self.k = k
@@ -431,9 +433,8 @@ class _Engine:
         self.wmask = (1 << self.wb) - 1
         self.n_given = len(edges)
         w, p = edges.worker, edges.posting
-        if len(edges):
-            if w.min() < 0 or w.max() >= n_workers or p.min() < 0 or p.max() >= self.np_:
-                raise ValueError("edge index out of range")
+        if len(edges) and (w.min() < 0 or w.max() >= n_workers or p.min() < 0 or p.max() >= self.np_):
+            raise ValueError("edge index out of range")
         self.order = None if self._is_sorted(edges) else np.lexsort((p, -edges.worker_score, w))
         if self.order is None:
             self.Aw, self.Ap, self.Aws, self.Aps = w, p, edges.worker_score, edges.posting_score
@@ -481,6 +482,7 @@ class _Engine:
         self.B_src = np.zeros(0, _I64)  # edge id (sorted numbering) for singles, -1 for cohorts
         self.B_unit = np.zeros(0, _I64)
         self.X: list[Edges] = []  # edges added by the callback
+        self.X_members: list[Edges] = []  # those of cohort members
         self.n_x = 0
         self.coh_pairs = np.zeros(0, _I64)  # considered cohort*P + posting
         self.any_cohort = self.nc > 0
@@ -494,6 +496,7 @@ class _Engine:
         self.has_coh = np.zeros(self.np_, _I64)
         self.worst = np.full(self.np_, _NO_KEY, _I64)
         self.flag = np.zeros(self.np_, bool)
+        self.slot_cap: np.ndarray = np.zeros(0, _I64)
         self.deg_p = np.bincount(self.Ap, minlength=self.np_).astype(_I64)
         self.rounds = 0
         self.proposals = 0
@@ -541,8 +544,8 @@ class _Engine:
                 "B_ps": np.asarray(ps, _F64),
                 "B_ws": np.asarray(ws, _F64),
                 "B_src": np.asarray(src, _I64),
-                "B_unit": unit,
-                "B_seg": np.repeat(sid, cnt),
+                "B_unit": unit.astype(_I32),
+                "B_seg": np.repeat(sid, cnt).astype(_I32),
             }
         )
         return units
@@ -606,8 +609,12 @@ class _Engine:
     def _layout_slots(self, force: bool = True) -> None:
         """(Re)build the per-posting slot table from the held units (only when some posting
         may now hold more units, or when the keys changed)."""
-        bdeg = np.bincount(self.B_post, minlength=self.np_).astype(_I64) if len(self.B_post) else 0
-        slot_cap = np.minimum(self.cap, self.deg_p + bdeg)
+        full = np.minimum(self.cap, self.nu)
+        if int(full.sum()) <= 4 * (self.EA + self.nu):
+            slot_cap = full  # room for every seat: the table never needs to grow
+        else:
+            bdeg = np.bincount(self.B_post, minlength=self.np_).astype(_I64) if len(self.B_post) else 0
+            slot_cap = np.minimum(self.cap, self.deg_p + bdeg)
         if not force and np.array_equal(slot_cap, self.slot_cap):
             return
         self.slot_cap = slot_cap
@@ -830,9 +837,8 @@ class _Engine:
         mw = np.flatnonzero((self.cid >= 0) & sel[np.maximum(self.cid, 0)])
         idx = _ranges(self.wstart[mw], self.wstart[mw + 1] - self.wstart[mw])
         parts = [Edges(self.Aw[idx], self.Ap[idx], self.Aws[idx], self.Aps[idx])]
-        for x in self.X:
-            m = (self.cid[x.worker] >= 0) & sel[np.maximum(self.cid[x.worker], 0)]
-            parts.append(x.take(np.flatnonzero(m)))
+        for x in self.X_members:
+            parts.append(x.take(np.flatnonzero(sel[self.cid[x.worker]])))
         return Edges.concat(parts)
 
     def _extend_cohorts(self, cohorts: np.ndarray, rem: np.ndarray | None) -> np.ndarray:
@@ -899,6 +905,7 @@ class _Engine:
                 recode = self.coder.add(new.posting_score)
                 base = self.EA + self.n_x  # edge ids of X in sorted numbering
                 self.X.append(new)
+                self.X_members.append(new.take(np.flatnonzero(self.cid[new.worker] >= 0)))
                 self.n_x += len(new)
                 alone = np.flatnonzero(self.cid[new.worker] < 0)
                 if alone.size:
@@ -933,7 +940,9 @@ class _Engine:
         keep[o[first]] = True
         idx = _ranges(self.wstart[ask], self.wstart[ask + 1] - self.wstart[ask])
         known = [self.Aw[idx].astype(_I64) * P + self.Ap[idx]]
-        known += [x.worker.astype(_I64) * P + x.posting for x in self.X]
+        for x in self.X:
+            mine = np.flatnonzero(asked[x.worker])
+            known.append(x.worker[mine].astype(_I64) * P + x.posting[mine])
         kk = np.concatenate(known)
         # compare only the keys that share a hash bucket with a key on the other side
         bits = 1 << max(10, min(26, int(max(len(kk), len(nk)) * 2).bit_length()))
@@ -968,10 +977,10 @@ class _Engine:
     def blocking(self, flagged_only: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Units and entries of the current blocking pairs.
 
-        Blocking pairs can only sit at flagged postings (that ever held a cohort or lost a unit
-        to a withdrawal): at any other posting the held units were always single workers chosen
-        by plain deferred acceptance, so the seats it holds above any key never decrease, and a
-        unit it rejected can never block with it."""
+        Blocking pairs can only sit at flagged postings (from which a held cohort was displaced
+        or a unit withdrew): elsewhere a unit leaves a posting only when displaced by units the
+        posting scores higher, which take at least the seats it frees, so the seats held above
+        any key never decrease, and a unit the posting rejected can never block with it later."""
         q_unit, q_e = self._considered_entries(flagged_only)
         q_post, q_key = self._entries(q_e, q_unit)
         q_pref = self._pref(q_e)
@@ -1097,8 +1106,10 @@ class _Engine:
             c0[self.order] = considered[: self.EA]
             out = np.concatenate((r0, out[self.EA :]))
             considered = np.concatenate((c0, considered[self.EA :]))
-            allE = Edges.concat([allE.take(np.argsort(self.order)), *self.X]) if self.X else allE.take(
-                np.argsort(self.order)
+            allE = (
+                Edges.concat([allE.take(np.argsort(self.order)), *self.X])
+                if self.X
+                else allE.take(np.argsort(self.order))
             )
         return allE, considered, out
 

@@ -208,7 +208,8 @@ class Instance:
         gstart = np.concatenate(([0], np.cumsum(size)))
         out = []
         workers = np.asarray(workers, np.int64)
-        assert self.n_postings < (1 << 17), "the packed sort key holds posting indices below 2**17"
+        if self.n_postings >= 1 << 17:
+            raise ValueError("the packed sort key holds posting indices below 2**17")
         chunk = 1 << 14
         for lo in range(0, len(workers), chunk):
             ws_ = workers[lo : lo + chunk]
@@ -297,7 +298,8 @@ def run_size(n: int, seed: int, k: int) -> dict:
     out["blocking"] = res.blocking_pairs
     out["reduction_passes"] = res.reduction_passes
     cap_used = np.bincount(res.assignment[res.assignment >= 0], minlength=inst.n_postings)
-    assert (cap_used <= inst.capacity).all()
+    if (cap_used > inst.capacity).any():
+        raise RuntimeError("a posting got more workers than seats")
 
     if n == 100_000:
         from tests.matching.reference_da import reference_da
@@ -308,7 +310,8 @@ def run_size(n: int, seed: int, k: int) -> dict:
         t = time.perf_counter()
         ref = reference_da(edges.worker, edges.posting, edges.worker_score, edges.posting_score, inst.capacity, n, k=k)
         out["reference_s"] = time.perf_counter() - t
-        assert single.assignment.tolist() == ref, "engine and reference disagree"
+        if single.assignment.tolist() != ref:
+            raise RuntimeError("engine and reference disagree")
         out["reference_equal"] = True
     return out
 

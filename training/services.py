@@ -61,6 +61,11 @@ def provider_register(
     contact_phone: str,
 ) -> Provider:
     """Register a provider with the user as its first member; it lists courses once the bureau verifies it."""
+    if user.role != User.Role.PROVIDER:
+        raise TrainingError(
+            _("Only a training-provider account can register a provider. Worker accounts enrol on courses instead."),
+            code="not_provider",
+        )
     if ProviderMember.objects.filter(user=user).exists():
         raise TrainingError(_("This account already acts for a training provider."), code="already_member")
     try:
@@ -86,8 +91,6 @@ def provider_register(
     except IntegrityError:
         raise TrainingError(_("A provider with this credit code is registered already."), code="uscc_taken") from None
     ProviderMember.objects.create(provider=provider, user=user)
-    if user.role != User.Role.PROVIDER and not user.is_staff:
-        User.objects.filter(pk=user.pk).update(role=User.Role.PROVIDER)
     return provider
 
 
@@ -176,6 +179,8 @@ def course_publish(*, member: ProviderMember, course: Course) -> Course:
         raise TrainingError(
             _("Courses go public once the labour bureau has verified your organisation."), code="not_verified"
         )
+    if course.status == Course.Status.CLOSED:
+        raise TrainingError(_("This course is closed: add a new course instead."), code="closed")
     if course.starts_on < _today():
         raise TrainingError(_("This course has already started: it cannot take enrolments."), code="started")
     Course.objects.filter(pk=course.pk).update(status=Course.Status.PUBLISHED)

@@ -1,4 +1,4 @@
-"""The matching app's pieces on other apps' pages: the worker home's offers card, masked names.
+"""The matching app's pieces on other apps' pages: the worker home's offers card, a posting's seats.
 
 The workers app may not import matching, so its home page loads this library
 and the offers come from here.
@@ -23,13 +23,6 @@ def live_offers_of(worker: Worker) -> QuerySet[Offer]:
 def worker_offers(worker: Worker) -> dict[str, object]:
     """The home card: up to three live offers with pay, employer and answer deadline."""
     return {"offers": list(live_offers_of(worker)[:HOME_OFFERS]), "proposed": Offer.Status.PROPOSED}
-
-
-@register.filter
-def masked_name(name: str) -> str:
-    """张** for 张伟 or 张伟强: the surname to address the person by; the stars hide even the length."""
-    name = (name or "").strip()
-    return f"{name[0]}**" if name else "—"
 
 
 @register.simple_tag

@@ -19,13 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.pii import mask_name
 from jobs.models import EmployerMember
 from jobs.views.common import membership_for, posting_for
 from matching.forms import ArrivalForm
 from matching.models import Offer
 from matching.reasons import offer_posting_lines
 from matching.services.offers import OfferError, offer_arrival, offer_confirm
-from matching.templatetags.offers import masked_name
 
 Status = Offer.Status
 
@@ -61,7 +61,7 @@ def _candidate(offer: Offer, today: date) -> Candidate:
     worker = offer.worker
     return Candidate(
         offer=offer,
-        name=masked_name(worker.real_name),
+        name=mask_name(worker.real_name),
         county=worker.hukou_county.name if worker.hukou_county else "",
         age=worker.age_on(today),
         reasons=offer_posting_lines(offer),

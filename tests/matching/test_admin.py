@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from matching.admin import spreadsheet_safe
+from config.exports import spreadsheet_safe
 from matching.models import MatchRun, Offer
 from matching.services import runs
 from tests.accounts.factories import StaffFactory, county

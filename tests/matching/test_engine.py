@@ -268,3 +268,9 @@ def test_a_seat_freed_by_a_displaced_cohort_goes_to_a_worker_rejected_earlier():
     assert res.assignment[2] == 0
     assert res.blocking_pairs == 0
     assert blocking_pairs(edges_of(rows), np.array([2, 1]), res.assignment, cohort) == 0
+
+
+def test_the_stability_check_refuses_a_cohort_split_across_postings():
+    rows = [(0, 0, 9, 9), (1, 0, 9, 9), (0, 1, 5, 5), (1, 1, 5, 5)]
+    with pytest.raises(ValueError, match="split"):
+        blocking_pairs(edges_of(rows), np.array([2, 2]), np.array([0, 1]), np.array([3, 3]))

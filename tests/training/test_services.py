@@ -58,7 +58,7 @@ def course_of(member: ProviderMember, *, capacity: int = 2, trade: str = "electr
 def test_a_bad_credit_code_registers_nothing():
     with pytest.raises(services.TrainingError, match="credit code"):
         services.provider_register(
-            user=UserFactory(),
+            user=UserFactory(role=User.Role.PROVIDER),
             name="x",
             kind=Provider.Kind.SCHOOL,
             uscc="91530627000000001X",

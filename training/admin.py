@@ -1,0 +1,277 @@
+"""Console pages for training: provider verification as actions with a note, courses and enrolments read-only,
+and the statistics page of enrolments, passes and certificates.
+
+Staff see providers registered within their home region unless nationwide;
+courses when the provider or the course's county lies in it; enrolments when
+the worker's home county or the provider does. Anything outside answers 404.
+Workers appear by a masked name only.
+"""
+
+import csv
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin import DecisionAdmin, NotFoundOutsideScope, ReadOnlyAdmin, ReadOnlyInline, console_user
+from accounts.models import User
+from accounts.pii import mask_name
+from config.exports import spreadsheet_safe
+from reference.codes import scope_prefix
+from training.models import Course, Enrollment, Provider, ProviderMember
+from training.selectors import TrainingStatistics, training_statistics
+from training.services import NOTE_MAX_LENGTH, provider_verify
+
+
+def _prefix(user: User) -> str | None:
+    """The region prefix a staff member sees; "" for all of it, None for nothing."""
+    if user.is_superuser or user.nationwide:
+        return ""
+    if user.home_region_id is None:
+        return None
+    return scope_prefix(user.home_region_id)
+
+
+def _visible(user: User, *lookups: str) -> Q:
+    """Rows whose region code under any of `lookups` lies in the staff member's region."""
+    prefix = _prefix(user)
+    if prefix is None:
+        return Q(pk__in=[])
+    if not prefix:
+        return Q()
+    visible = Q(pk__in=[])
+    for lookup in lookups:
+        visible |= Q(**{f"{lookup}__startswith": prefix})
+    return visible
+
+
+class ProviderNoteActionForm(helpers.ActionForm):
+    """The action bar with a note: refusing verification must say why."""
+
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("Required when not verifying; the provider's staff read it."),
+    )
+
+
+class ProviderMemberInline(ReadOnlyInline):
+    model = ProviderMember
+    fields = ("masked_phone_display", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("phone"))
+    def masked_phone_display(self, obj: ProviderMember) -> str:
+        return obj.user.masked_phone or "—"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProviderMember]:
+        return super().get_queryset(request).select_related("user")
+
+
+_PROVIDER_FIELDS = (
+    "name",
+    "kind",
+    "uscc",
+    "region",
+    "address",
+    "contact_name",
+    "masked_contact_phone_display",
+    "verification",
+    "verification_note",
+    "verified_by",
+    "verified_at",
+    "created_at",
+)
+
+
+@admin.register(Provider)
+class ProviderAdmin(DecisionAdmin):
+    list_display = ("name", "kind", "region", "verification", "created_at")
+    list_filter = ("verification", "kind")
+    list_select_related = ("region",)
+    ordering = ("-created_at",)
+    date_hierarchy = "created_at"
+    action_form = ProviderNoteActionForm
+    actions = ("verify", "reject")
+    inlines = (ProviderMemberInline,)
+    fields = _PROVIDER_FIELDS
+    readonly_fields = _PROVIDER_FIELDS
+
+    @admin.display(description=_("contact phone"))
+    def masked_contact_phone_display(self, obj: Provider) -> str:
+        return obj.masked_contact_phone or "—"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Provider]:
+        return super().get_queryset(request).filter(_visible(console_user(request), "region__code"))
+
+    def _verify(self, request: HttpRequest, queryset: QuerySet[Provider], *, verified: bool) -> None:
+        staff = console_user(request)
+        note = request.POST.get("note", "").strip()
+        if not verified and not note:
+            self.message_user(
+                request,
+                _("Write a note saying why: the provider's staff read it. Nothing was changed."),
+                messages.ERROR,
+            )
+            return
+        changed = refused = 0
+        for provider in queryset:
+            try:
+                provider_verify(staff=staff, provider=provider, verified=verified, note=note)
+            except (ValidationError, PermissionDenied):
+                refused += 1
+            else:
+                changed += 1
+        if changed:
+            message = ngettext("%(count)d provider changed.", "%(count)d providers changed.", changed)
+            self.message_user(request, message % {"count": changed}, messages.SUCCESS)
+        if refused:
+            message = ngettext(
+                "%(count)d provider skipped: not yours to decide.",
+                "%(count)d providers skipped: not yours to decide.",
+                refused,
+            )
+            self.message_user(request, message % {"count": refused}, messages.WARNING)
+
+    @admin.action(description=_("Verify"), permissions=["change"])
+    def verify(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
+        self._verify(request, queryset, verified=True)
+
+    @admin.action(description=_("Not verified (note required)"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
+        self._verify(request, queryset, verified=False)
+
+
+# Courses and their statistics ------------------------------------------------------------
+
+
+class StatisticsForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            raise ValidationError(_("The period cannot end before it starts."), code="period")
+        return cleaned
+
+
+def _this_year() -> dict[str, date]:
+    today = timezone.localdate()
+    return {"start": today.replace(month=1, day=1), "end": today.replace(month=12, day=31)}
+
+
+def _statistics_csv(stats: TrainingStatistics) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="training-{stats.start:%Y%m%d}-{stats.end:%Y%m%d}.csv"'
+    # A byte-order mark lets spreadsheet programs read the Chinese names as UTF-8.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [gettext("breakdown"), gettext("group"), gettext("enrolled"), gettext("completed"), gettext("certified")]
+    )
+    for breakdown, rows in ((gettext("course type"), stats.by_type), (gettext("home county"), stats.by_county)):
+        for row in rows:
+            writer.writerow(
+                spreadsheet_safe(value) for value in (breakdown, row.label, row.enrolled, row.completed, row.certified)
+            )
+    return response
+
+
+@admin.register(Course)
+class CourseAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
+    list_display = ("title", "provider", "type", "format", "starts_on", "capacity", "enrolled_count")
+    list_filter = ("type", "format", "status")
+    list_select_related = ("provider",)
+    date_hierarchy = "starts_on"
+    change_list_template = "admin/training/course/change_list.html"
+    fields = (
+        "title",
+        "provider",
+        "type",
+        "occupation",
+        "certificate_level",
+        "format",
+        "county",
+        "venue",
+        "hours",
+        "starts_on",
+        "ends_on",
+        "capacity",
+        "enrolled_count",
+        "fee",
+        "subsidy",
+        "living_allowance",
+        "language",
+        "description",
+        "status",
+        "created_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("enrolled"), ordering="enrolled")
+    def enrolled_count(self, obj: Course) -> int:
+        return obj.enrolled  # type: ignore[attr-defined]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(_visible(console_user(request), "provider__region__code", "county__code"))
+            .annotate(enrolled=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ENROLLED)))
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view(self.statistics_view)
+        return [path("statistics/", view, name=f"{prefix}_statistics"), *super().get_urls()]
+
+    def statistics_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        prefix = _prefix(console_user(request))
+        if prefix is None:
+            raise PermissionDenied
+        form = StatisticsForm(request.GET if "start" in request.GET else None, initial=_this_year())
+        period = form.cleaned_data if form.is_valid() else _this_year()
+        stats = training_statistics(start=period["start"], end=period["end"], region_code=prefix or None)
+        if request.GET.get("format") == "csv" and (form.is_valid() or not form.is_bound):
+            return _statistics_csv(stats)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Training statistics"),
+            "form": form,
+            "stats": stats,
+            "csv_query": f"start={period['start']:%Y-%m-%d}&end={period['end']:%Y-%m-%d}&format=csv",
+        }
+        return TemplateResponse(request, "admin/training/course/statistics.html", context)
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
+    list_display = ("course", "worker_display", "status", "score")
+    list_filter = ("status",)
+    list_select_related = ("course", "worker")
+    date_hierarchy = "created_at"
+    fields = ("course", "worker_display", "status", "created_at", "enrolled_at", "score", "finished_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("worker"))
+    def worker_display(self, obj: Enrollment) -> str:
+        return mask_name(obj.worker.real_name)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Enrollment]:
+        visible = _visible(console_user(request), "worker__hukou_county__code", "course__provider__region__code")
+        return super().get_queryset(request).filter(visible)
