@@ -67,6 +67,7 @@ def test_without_offers_the_page_says_the_matcher_proposes_workers(client, posti
     page = text(client.get(candidates_url(posting)))
 
     assert "No candidates yet: the matcher proposes workers who fit this job automatically" in page
+    assert reverse("matching:reservations", args=[posting.pk]) in client.get(candidates_url(posting)).content.decode()
 
 
 def test_another_employers_posting_is_not_found(client, member):
