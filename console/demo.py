@@ -9,12 +9,16 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from stdnum.cn import uscc as uscc_code
 
 from accounts.models import User
 from jobs.models import Campaign, Employer, EmployerMember, JobPosting
 from jobs.services import employers as employer_services
 from jobs.services import postings as posting_services
+from matching.models import Reservation
 from reference.models import Occupation, Region
+from training import services as training_services
+from training.models import Course, Provider, ProviderMember
 from workers.models import Worker
 from workers.services import profile
 
@@ -49,6 +53,7 @@ def load() -> int:
         _user(username="demo-worker", role=User.Role.WORKER, phone="13800138001", region="530627"),
         _user(username="demo-employer", role=User.Role.EMPLOYER, phone="13900139002", region="441900"),
         _user(username="demo-agent", role=User.Role.AGENT, phone="13700137003", region="530627"),
+        _user(username="demo-provider", role=User.Role.PROVIDER, phone="13600136004", region="530627"),
         _user(
             username="demo-staff",
             role=User.Role.STAFF,
@@ -58,7 +63,7 @@ def load() -> int:
             last_name="演示",
         ),
     ]
-    return sum(created) + _demo_worker_profile() + _demo_employer()
+    return sum(created) + _demo_worker_profile() + _demo_employer() + _demo_training()
 
 
 def _demo_worker_profile() -> int:
@@ -186,5 +191,63 @@ def logins(url: str) -> list[DemoLogin]:
         DemoLogin("worker", "phone 13800138001, then the one-time code printed in this terminal"),
         DemoLogin("employer", "phone 13900139002, then the one-time code printed in this terminal"),
         DemoLogin("village agent", "phone 13700137003, then the one-time code printed in this terminal"),
+        DemoLogin("training provider", "phone 13600136004, then the one-time code printed in this terminal"),
         DemoLogin("bureau staff", f"{console} with user demo-staff, password {DEMO_PASSWORD}"),
     ]
+
+
+# A demo credit code of a public institution (12…) with a correct check character (not a real school's).
+_PROVIDER_CODE_BODY = "12530627MB0000001"
+DEMO_PROVIDER_USCC = _PROVIDER_CODE_BODY + uscc_code.calc_check_digit(_PROVIDER_CODE_BODY)
+
+
+def _demo_training() -> int:
+    """A verified county school with an order-based course whose graduates the demo factory keeps places for."""
+    if Provider.objects.filter(uscc=DEMO_PROVIDER_USCC).exists():
+        return 0
+    zhenxiong = Region.objects.filter(code="530627").first()
+    moulder = Occupation.objects.filter(code="injection_moulder").first()
+    posting = JobPosting.objects.filter(employer__uscc=DEMO_USCC, occupation=moulder).first()
+    if zhenxiong is None or moulder is None:
+        return 0  # reference data not loaded
+    provider = training_services.provider_register(
+        user=User.objects.get(username="demo-provider"),
+        name="镇雄县职业技术学校",
+        kind=Provider.Kind.SCHOOL,
+        uscc=DEMO_PROVIDER_USCC,
+        region=zhenxiong,
+        address="云南省昭通市镇雄县乌峰街道",
+        contact_name="王老师",
+        contact_phone="13600136004",
+    )
+    # The demo stands in for the Zhenxiong bureau's verification.
+    Provider.objects.filter(pk=provider.pk).update(
+        verification=Provider.Verification.VERIFIED, verified_at=timezone.now()
+    )
+    member = ProviderMember.objects.select_related("provider").get(provider=provider)
+    start = timezone.localdate() + timedelta(days=7)
+    course = training_services.course_save(
+        member=member,
+        course=None,
+        data={
+            "title": "注塑工订单班（结业推荐东莞就业）",
+            "type": Course.Type.TARGETED,
+            "occupation": moulder,
+            "certificate_level": 5,
+            "format": Course.Format.IN_PERSON,
+            "county": zhenxiong,
+            "venue": "镇雄县职业技术学校实训楼",
+            "hours": 80,
+            "starts_on": start,
+            "ends_on": start + timedelta(days=12),
+            "capacity": 30,
+            "fee": 1200,
+            "subsidy": 1200,
+            "living_allowance": True,
+            "description": "免费参加，建档立卡脱贫劳动力另有生活费补贴。结业考核合格颁发初级工证书。",
+        },
+    )
+    training_services.course_publish(member=member, course=course)
+    if posting is not None:
+        Reservation.objects.get_or_create(course=course, posting=posting, defaults={"seats": 10})
+    return 1

@@ -66,3 +66,17 @@ def test_the_demo_worker_is_offered_the_job_in_their_trade_by_the_matcher(real_r
     offer = Offer.objects.get(worker=Worker.objects.get(user__username="demo-worker"))
     assert offer.posting.occupation.code == "rebar_worker"
     assert offer.worker_reasons["net_pay"] == 7000 - 100 - 250
+
+
+def test_the_demo_school_offers_a_course_whose_graduates_the_demo_factory_keeps_places_for(real_reference_data):
+    from matching.models import Reservation
+    from training.models import Course
+
+    call_command("load_demo_data")
+    call_command("load_demo_data")
+
+    course = Course.objects.get()
+    assert course.status == Course.Status.PUBLISHED
+    assert course.provider.is_verified
+    reservation = Reservation.objects.get(course=course)
+    assert reservation.posting.occupation.code == course.occupation.code == "injection_moulder"
