@@ -25,7 +25,7 @@ def page_weight(client, url: str) -> tuple[int, dict[str, int]]:
     return sum(sizes.values()), sizes
 
 
-@pytest.mark.parametrize("url", ["/", "/accounts/login/"])
+@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/training/courses/", "/jobs/"])
 def test_entry_pages_weigh_under_60_kb_with_all_assets(client, url):
     total, sizes = page_weight(client, url)
     assert total < BUDGET, sizes
