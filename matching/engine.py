@@ -317,13 +317,16 @@ def _blocking_mask(
     unit_pref: np.ndarray,
     unit_key: np.ndarray,
     capacity: np.ndarray,
+    held: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which candidate pairs (q_*) block the assignment given per unit (unit_post, -1 unmatched;
-    unit_pref and unit_key: the unit's preference score of, and key at, its posting)."""
+    unit_pref and unit_key: the unit's preference score of, and key at, its posting). `held`, when
+    given, lists the held units at least at every posting of q_post (the others are not needed)."""
     up = unit_post[q_unit]
     prefers = (up < 0) | (q_pref > unit_pref[q_unit]) | ((q_pref == unit_pref[q_unit]) & (q_post < up))
     prefers &= q_post != up
-    held = np.flatnonzero(unit_post >= 0)
+    if held is None:
+        held = np.flatnonzero(unit_post >= 0)
     hp = unit_post[held].astype(_I64)
     used = np.bincount(hp, weights=unit_size[held], minlength=len(capacity)).astype(_I64)
     free = np.asarray(capacity, _I64) - used
@@ -985,12 +988,14 @@ class _Engine:
         q_post, q_key = self._entries(q_e, q_unit)
         q_pref = self._pref(q_e)
         held = np.flatnonzero(self.held >= 0)
+        if flagged_only:
+            held = held[self.flag[self.held[held]]]
         unit_pref = np.full(self.nu, -np.inf, _F64)
         unit_key = np.zeros(self.nu, _I64)
         unit_pref[held] = self._pref(self.held_e[held])
         unit_key[held] = self._entries(self.held_e[held], held)[1]
         m = _blocking_mask(
-            q_unit, q_post.astype(_I64), q_key, q_pref, self.usize, self.held, unit_pref, unit_key, self.cap
+            q_unit, q_post.astype(_I64), q_key, q_pref, self.usize, self.held, unit_pref, unit_key, self.cap, held
         )
         return q_unit[m], q_e[m]
 

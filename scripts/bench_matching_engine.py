@@ -213,22 +213,28 @@ class Instance:
         chunk = 1 << 14
         for lo in range(0, len(workers), chunk):
             ws_ = workers[lo : lo + chunk]
-            wc = _ranges(self.wc_start[ws_], self.wc_start[ws_ + 1] - self.wc_start[ws_])
-            g = self.taste[self.wc_worker[wc]].astype(np.int64) * self.n_cells + self.wc_cell[wc]
+            n_wc = self.wc_start[ws_ + 1] - self.wc_start[ws_]
+            wc = _ranges(self.wc_start[ws_], n_wc)
+            g = np.repeat(self.taste[ws_].astype(np.int64) * self.n_cells, n_wc) + self.wc_cell[wc]
             take = np.minimum(size[g], k)
             idx = _ranges(gstart[g], take)
-            rep = np.repeat(np.arange(len(wc)), take)
-            p = post[idx]
-            w = self.wc_worker[wc][rep]
-            score = value[idx] + self.wc_bonus[wc][rep]
-            # one sort on (worker in chunk, score desc, posting asc) packed in 64 bits (scores > 0)
-            wl = np.searchsorted(ws_, w).astype(np.uint64)
-            inv = np.uint64(0xFFFFFFFF) - score.view(np.uint32).astype(np.uint64)
-            o = np.argsort((wl << np.uint64(49)) | (inv << np.uint64(17)) | p.astype(np.uint64))
-            w, p, score = w[o], p[o], score[o]
-            starts = np.flatnonzero(np.concatenate(([True], w[1:] != w[:-1])))
-            counts = np.diff(np.append(starts, len(w)))
-            rank = np.arange(len(w)) - np.repeat(starts, counts)
+            # worker in chunk and score of each row: postings of a cell share the (worker, cell) bonus
+            local = np.repeat(np.repeat(np.arange(len(ws_), dtype=np.uint64) << np.uint64(32), n_wc), take)
+            score = value[idx] + np.repeat(self.wc_bonus[wc], take)
+            # one sort on (worker in chunk, score desc, posting asc) packed in 64 bits (scores > 0);
+            # the packed key holds the whole row, so a plain sort (no argsort, no gathers) does
+            local |= np.uint64(0xFFFFFFFF) - score.view(np.uint32).astype(np.uint64)
+            local <<= np.uint64(17)
+            local |= post[idx].astype(np.uint64)
+            packed = np.sort(local)
+            wl = (packed >> np.uint64(49)).astype(np.int64)
+            p = (packed & np.uint64((1 << 17) - 1)).astype(np.int32)
+            bits = np.uint64(0xFFFFFFFF) - ((packed >> np.uint64(17)) & np.uint64(0xFFFFFFFF))
+            score = bits.astype(np.uint32).view(np.float32)
+            w = ws_[wl]
+            starts = np.flatnonzero(np.concatenate(([True], wl[1:] != wl[:-1])))
+            counts = np.diff(np.append(starts, len(wl)))
+            rank = np.arange(len(wl)) - np.repeat(starts, counts)
             keep = rank < k
             out.append((w[keep], p[keep], score[keep]))
         w = np.concatenate([x[0] for x in out]) if out else np.zeros(0, np.int32)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import pii
 from accounts.fields import EncryptedTextField
@@ -23,7 +24,7 @@ class Provider(models.Model):
     """A vocational school, an enterprise training centre or an online platform, verified by the bureau."""
 
     class Kind(models.TextChoices):
-        SCHOOL = "school", _("Vocational or technical school")
+        SCHOOL = "school", pgettext_lazy("kind of training provider", "Vocational or technical school")
         ENTERPRISE = "enterprise", _("Enterprise training centre")
         ONLINE = "online", _("Online training platform")
 
@@ -32,7 +33,7 @@ class Provider(models.Model):
         VERIFIED = "verified", _("Verified by the bureau")
         REJECTED = "rejected", _("Not verified")
 
-    name = models.CharField(_("name"), max_length=128)
+    name = models.CharField(pgettext_lazy("organisation", "name"), max_length=128)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     region = models.ForeignKey(
@@ -190,7 +191,7 @@ class Enrollment(models.Model):
     class Status(models.TextChoices):
         ENROLLED = "enrolled", _("Enrolled")
         WAITLISTED = "waitlisted", _("On the waiting list")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("course enrolment", "Withdrawn")
         COMPLETED = "completed", _("Completed and passed")
         FAILED = "failed", _("Completed, not passed")
 
