@@ -127,4 +127,3 @@ def sites(request: HttpRequest) -> HttpResponse:
         return redirect("jobs:employer_sites")
     context = {"employer": member.employer, "sites": sites_of(employer=member.employer), "form": form}
     return render(request, "jobs/employer/sites.html", context)
-
