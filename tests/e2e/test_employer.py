@@ -41,6 +41,8 @@ def test_an_employer_registers_is_verified_by_staff_and_publishes_a_searchable_j
     page.goto(f"{live_server.url}/employers/register/")
     page.get_by_label("Company name").fill("宜都华新电子有限公司")
     page.get_by_label("Unified social credit code").fill(code)
+    # The picker script has taken over once its no-script refresh button is gone.
+    expect(page.locator("[data-region-refresh]")).to_have_count(0)
     page.get_by_label("Province", exact=True).select_option("420000")
     page.get_by_label("City or prefecture", exact=True).select_option("420500")
     county_list = page.get_by_label("County or district", exact=True)
@@ -86,6 +88,8 @@ def publish_a_job(page: Page, live_server) -> None:
     page.goto(f"{live_server.url}/employer/sites/")
     page.get_by_label("Site name").fill("一号厂区")
     page.get_by_label("Address").fill("湖北省宜都市陆城街道园区路8号")
+    # The picker script has taken over once its no-script refresh button is gone.
+    expect(page.locator("[data-region-refresh]")).to_have_count(0)
     page.get_by_label("Province", exact=True).select_option("420000")
     page.get_by_label("City or prefecture", exact=True).select_option("420500")
     page.get_by_label("County or district", exact=True).select_option(YIDU)

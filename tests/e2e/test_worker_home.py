@@ -62,6 +62,8 @@ def test_a_migrant_registers_as_unemployed_where_they_work(page: Page, live_serv
 
     page.get_by_role("link", name="Register as unemployed").click()
     expect(page.get_by_text("You have not registered as unemployed.")).to_be_visible()
+    # The picker script has taken over once its no-script refresh button is gone.
+    expect(page.locator("[data-region-refresh]")).to_have_count(0)
     page.get_by_label("Province", exact=True).select_option("420000")
     page.get_by_label("City or prefecture", exact=True).select_option("420500")
     county = page.get_by_label("County or district", exact=True)
