@@ -228,6 +228,8 @@ def _execute(
                 cohort=worker_arrays.cohort,
                 k=k,
                 extend=extend,
+                # The callback excludes every pair already listed, so the engine need not check again.
+                extend_fresh=True,
                 max_extensions=settings.MATCHING_MAX_EXTENSIONS,
             )
         # The engine called back for longer lists: count that as "extend", not as solving.
