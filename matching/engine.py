@@ -34,7 +34,11 @@ extension adds no matched worker or `max_extensions` extensions have run:
   remaining capacity > 0 (edges passed over because their posting was full stay unconsidered);
 * with `extend(unmatched_worker_indices, remaining_capacity) -> Edges`, the caller supplies new
   edges (it regenerates candidates); rows for other workers and rows already known (given
-  earlier) are ignored, all other rows are appended to the unmatched singles' lists;
+  earlier) are ignored, all other rows are appended to the unmatched singles' lists. With
+  `match(..., extend_fresh=True)` the callback promises that it returns no known pair (as when
+  it excludes every pair listed so far), and the engine skips its check against the known
+  edges (a check proportional to all edges of the asked workers, each extension); a known pair
+  returned anyway would be listed twice;
 * a cohort's list grows by its next k not yet considered candidates (computed over all edges
   known so far) whose posting has remaining capacity >= the cohort's size.
 
@@ -58,7 +62,10 @@ the engine lets each unit in a blocking pair re-propose to its best blocking pos
 from its current one), for a bounded number of passes, and reports the blocking pairs that
 remain in `Result.blocking_pairs`.
 
-Performance. Posting preferences become one int64 key per (posting, unit) pair: an
+Performance. A single worker just rejected skips, in the same round, the next entries of its
+list that would be rejected outright (a full posting without cohorts that holds only workers it
+scores higher), so the long tail of rounds in which few workers walk down long lists is short.
+Posting preferences become one int64 key per (posting, unit) pair: an
 order-preserving 32-bit code of the posting score (the float32 bit pattern, or a rank among
 the distinct values when scores are not exactly float32) shifted above the inverted tie index.
 Worker lists are a CSR sorted by preference (no sort when the edges already come grouped by
@@ -205,6 +212,22 @@ class _Coder:
         b = v.view(_I32)
         c = b ^ ((b >> 31) & _I32(0x7FFFFFFF))
         return c.astype(_I64) + (1 << 31)
+
+
+def _narrow_float(a: np.ndarray) -> np.ndarray:
+    """float32 when that holds the values exactly (the store keeps the narrowest exact type)."""
+    a = np.asarray(a)
+    if a.dtype == np.float32:
+        return a
+    a = np.asarray(a, _F64)
+    return a.astype(np.float32) if _Coder._exact_f32(a) else a
+
+
+def _narrow_int(a: np.ndarray) -> np.ndarray:
+    a = np.asarray(a, _I64)
+    if a.size == 0 or (a.min() >= np.iinfo(_I32).min and a.max() <= np.iinfo(_I32).max):
+        return a.astype(_I32)
+    return a
 
 
 def _tie_bits(n_workers: int) -> int:
@@ -488,6 +511,7 @@ class _Engine:
         self.X_members: list[Edges] = []  # those of cohort members
         self.n_x = 0
         self.coh_pairs = np.zeros(0, _I64)  # considered cohort*P + posting
+        self.deg_b = np.zeros(self.np_, _I64)  # B entries per posting
         self.any_cohort = self.nc > 0
         if self.any_cohort:
             self._extend_cohorts(np.arange(self.nc), None)
@@ -528,6 +552,7 @@ class _Engine:
         if unit.size == 0:
             return unit
         b0 = self.EA + len(self.B_post)
+        self.deg_b += np.bincount(np.asarray(post, _I64), minlength=self.np_)
         st = _seg_starts(unit)
         units = unit[st]
         cnt = np.diff(np.append(st, len(unit)))
@@ -544,9 +569,9 @@ class _Engine:
         self._grow_B(
             {
                 "B_post": np.asarray(post, _I32),
-                "B_ps": np.asarray(ps, _F64),
-                "B_ws": np.asarray(ws, _F64),
-                "B_src": np.asarray(src, _I64),
+                "B_ps": _narrow_float(ps),
+                "B_ws": _narrow_float(ws),
+                "B_src": _narrow_int(src),
                 "B_unit": unit.astype(_I32),
                 "B_seg": np.repeat(sid, cnt).astype(_I32),
             }
@@ -560,8 +585,9 @@ class _Engine:
         buffers = self.__dict__.setdefault("_B_buffers", {})
         for name, values in parts.items():
             buf = buffers.get(name)
-            if buf is None or len(buf) < n1:
-                new = np.empty(max(n1, 2 * (0 if buf is None else len(buf)), 1024), values.dtype)
+            dtype = values.dtype if buf is None else np.result_type(buf.dtype, values.dtype)
+            if buf is None or len(buf) < n1 or buf.dtype != dtype:
+                new = np.empty(max(n1, 2 * (0 if buf is None else len(buf)), 1024), dtype)
                 new[:n0] = getattr(self, name)
                 buffers[name] = buf = new
             buf[n0:n1] = values
@@ -613,11 +639,10 @@ class _Engine:
         """(Re)build the per-posting slot table from the held units (only when some posting
         may now hold more units, or when the keys changed)."""
         full = np.minimum(self.cap, self.nu)
-        if int(full.sum()) <= 4 * (self.EA + self.nu):
-            slot_cap = full  # room for every seat: the table never needs to grow
-        else:
-            bdeg = np.bincount(self.B_post, minlength=self.np_).astype(_I64) if len(self.B_post) else 0
-            slot_cap = np.minimum(self.cap, self.deg_p + bdeg)
+        # room for every seat when that is small (the table never needs to grow), else for every
+        # unit that lists the posting (deg_b grows with the appended entries, kept incrementally)
+        small = int(full.sum()) <= 4 * (self.EA + self.nu)
+        slot_cap = full if small else np.minimum(self.cap, self.deg_p + self.deg_b)
         if not force and np.array_equal(slot_cap, self.slot_cap):
             return
         self.slot_cap = slot_cap
@@ -667,12 +692,53 @@ class _Engine:
                     disrupt = np.zeros(P, bool)
                     disrupt[post[cx & (key > self.worst[post])]] = True
                     rej |= cx & ~disrupt[post] & (free < size)
-            out = [active[rej]]
+            out = [self._skip(active[rej])]
             keep = np.flatnonzero(~rej)
             if keep.size:
                 out.extend(self._decide(active[keep], e[keep], post[keep], key[keep], size[keep]))
             nxt = np.concatenate(out)
             active = self._live(nxt)
+
+    _LOOKAHEAD = 64
+    _LOOKAHEAD_ENTRIES = 1 << 21
+
+    def _skip(self, units: np.ndarray) -> np.ndarray:
+        """Advance single workers just rejected past the next entries of their current segment
+        that would be rejected outright too (a posting without cohorts, full, holding only workers
+        it scores higher), up to _LOOKAHEAD entries (fewer when many units are rejected);
+        returns the units.
+
+        Such a posting rejects the worker whenever it proposes: seats held above a key only fall
+        when a held cohort is displaced, and the posting is then flagged for the blocking check
+        (as for a real rejection). Without cohorts the outcome of deferred acceptance does not
+        depend on the order of proposals, so skipping changes nothing but the number of rounds."""
+        s = units[self.usize[units] == 1]
+        if s.size == 0:
+            return units
+        start = self.ptr[s]
+        # look further ahead when few units are rejected (the long tail of rounds)
+        ahead = int(np.clip(self._LOOKAHEAD_ENTRIES // len(s), 2, self._LOOKAHEAD))
+        n = np.minimum(self.lim[s] - start, ahead)
+        idx = _ranges(start, n)
+        if idx.size == 0:
+            return units
+        owner = np.repeat(np.arange(len(s)), n)
+        post, key = self._entries(idx, s[owner])
+        ok = (self.used[post] < self.cap[post]) | (key > self.worst[post])
+        if self.any_cohort:
+            ok |= self.has_coh[post] > 0
+        # entries rejected before each unit's first acceptable one
+        cs = np.cumsum(ok)
+        st = np.zeros(len(s), _I64)
+        np.cumsum(n[:-1], out=st[1:])
+        nz = n > 0
+        first = np.minimum(st, len(idx) - 1)
+        base = np.repeat(np.where(nz, cs[first] - ok[first], 0), n)
+        lead = (cs - base == 0) & ~ok  # rejected and no acceptable entry before it
+        n_skip = np.bincount(owner[lead], minlength=len(s))
+        self.ptr[s] = start + n_skip
+        self.proposals += int(n_skip.sum())
+        return units
 
     def _decide(self, u, e, post, key, size) -> list[np.ndarray]:
         o = np.lexsort((-key, post))
@@ -870,8 +936,9 @@ class _Engine:
         self.coh_pairs = np.concatenate((self.coh_pairs, pk))
         return self._append_lists(gp, mins, mean, np.full(len(gc), -1), units) - self.nw
 
-    def extend(self, callback: Callable[[np.ndarray, np.ndarray], Edges] | None) -> np.ndarray:
-        """One extension step; returns the units whose lists grew."""
+    def extend(self, callback: Callable[[np.ndarray, np.ndarray], Edges] | None, fresh: bool = False) -> np.ndarray:
+        """One extension step; returns the units whose lists grew. `fresh`: the callback promises
+        that none of its edges is already known, so they are not checked against the known ones."""
         units = self.unmatched_units()
         rem = self.cap - self.used
         singles = units[units < self.nw]
@@ -903,7 +970,7 @@ class _Engine:
             members = np.flatnonzero(sel[self.cid])  # cid -1 reads the spare last slot
             ask = np.sort(np.concatenate((singles, members))).astype(_I32)
             new = callback(ask, rem.copy())
-            new = self._new_edges(new, ask)
+            new = self._new_edges(new, ask, fresh)
             if len(new):
                 recode = self.coder.add(new.posting_score)
                 base = self.EA + self.n_x  # edge ids of X in sorted numbering
@@ -925,7 +992,8 @@ class _Engine:
         self._layout_slots(force=recode)
         return np.concatenate(grown) if grown else np.zeros(0, _I64)
 
-    def _new_edges(self, new: Edges, ask: np.ndarray) -> Edges:
+    def _new_edges(self, new: Edges, ask: np.ndarray, fresh: bool = False) -> Edges:
+        """The rows of `new` for asked workers that are not known yet (all of them when `fresh`)."""
         if len(new) == 0:
             return new
         if new.worker.min() < 0 or new.worker.max() >= self.nw or new.posting.min() < 0:
@@ -934,7 +1002,11 @@ class _Engine:
             raise ValueError("extension edge index out of range")
         asked = np.zeros(self.nw, bool)
         asked[ask] = True
-        new = new.take(np.flatnonzero(asked[new.worker]))
+        mine = asked[new.worker]
+        if not mine.all():
+            new = new.take(np.flatnonzero(mine))
+        if fresh:
+            return new
         P = self.np_
         nk = new.worker.astype(_I64) * P + new.posting
         o = np.argsort(nk, kind="stable")
@@ -961,38 +1033,44 @@ class _Engine:
 
     # -- blocking pairs and their reduction ----------------------------------------------------
 
-    def _considered_entries(self, flagged_only: bool) -> tuple[np.ndarray, np.ndarray]:
+    def _considered_entries(self, units: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(unit, entry) of the considered single entries in A and of the B entries (A entries
-        copied into B by an extension appear once, as B entries); only those at flagged
-        postings when asked."""
-        if flagged_only:
-            ea = np.flatnonzero(self.flag[self.Ap])
-            wa = self.Aw[ea]
-            ea = ea[self.alone[wa] & (ea < self.first_lim[wa])]
-        else:
-            lens = np.where(self.alone, self.first_lim - self.wstart[:-1], 0)
-            ea = _ranges(self.wstart[:-1], lens)
-        eb = np.arange(len(self.B_post), dtype=_I64)
-        if flagged_only:
-            eb = eb[self.flag[self.B_post]]
-        return np.concatenate((self.Aw[ea].astype(_I64), self.B_unit[eb])), np.concatenate((ea, self.EA + eb))
+        copied into B by an extension appear once, as B entries) at flagged postings, plus all
+        those of `units` (a mask over units) when given."""
+        hit_a = self.flag[self.Ap]
+        hit_b = self.flag[self.B_post]
+        if units is not None:
+            hit_a |= units[self.Aw]
+            hit_b |= units[self.B_unit]
+        ea = np.flatnonzero(hit_a)
+        wa = self.Aw[ea]
+        ea = ea[self.alone[wa] & (ea < self.first_lim[wa])]
+        eb = np.flatnonzero(hit_b)
+        return np.concatenate((self.Aw[ea].astype(_I64), self.B_unit[eb].astype(_I64))), np.concatenate(
+            (ea.astype(_I64), self.EA + eb)
+        )
 
-    def blocking(self, flagged_only: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """Units and entries of the current blocking pairs.
+    def blocking(self, units: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Units and entries of the current blocking pairs at the flagged postings and (when given,
+        a mask over units) of the units whose assignment changed since the flags were cleared.
 
         Blocking pairs can only sit at flagged postings (from which a held cohort was displaced
         or a unit withdrew): elsewhere a unit leaves a posting only when displaced by units the
         posting scores higher, which take at least the seats it frees, so the seats held above
-        any key never decrease, and a unit the posting rejected can never block with it later."""
-        q_unit, q_e = self._considered_entries(flagged_only)
+        any key never decrease, and a unit the posting rejected can never block with it later.
+        So after a check that clears the flags, a new blocking pair needs a posting flagged since
+        or a unit whose assignment changed since (a unit moved down its chain of segments, whose
+        order need not be its preference order, can come to prefer a posting it passed)."""
+        q_unit, q_e = self._considered_entries(units)
         q_post, q_key = self._entries(q_e, q_unit)
         q_pref = self._pref(q_e)
-        held = np.flatnonzero(self.held >= 0)
-        if flagged_only:
-            held = held[self.flag[self.held[held]]]
+        all_held = np.flatnonzero(self.held >= 0)
+        at = np.zeros(self.np_, bool)
+        at[q_post] = True
+        held = all_held[at[self.held[all_held]]]  # the units held where the pairs are
         unit_pref = np.full(self.nu, -np.inf, _F64)
         unit_key = np.zeros(self.nu, _I64)
-        unit_pref[held] = self._pref(self.held_e[held])
+        unit_pref[all_held] = self._pref(self.held_e[all_held])
         unit_key[held] = self._entries(self.held_e[held], held)[1]
         m = _blocking_mask(
             q_unit, q_post.astype(_I64), q_key, q_pref, self.usize, self.held, unit_pref, unit_key, self.cap, held
@@ -1019,22 +1097,36 @@ class _Engine:
         np.minimum.at(worst, owner, keys)
         self.worst[ps] = worst
 
+    _STATE = ("held", "held_e", "ptr", "lim", "cur_seg", "used", "n_held", "has_coh", "worst", "slot_u", "slot_k")
+
+    _STATE = ("held", "held_e", "ptr", "lim", "cur_seg", "used", "n_held", "has_coh", "worst", "slot_u", "slot_k")
+
+    def _save(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name).copy() for name in self._STATE}
+
     def reduce(self, max_passes: int) -> tuple[int, int]:
         """Let every unit in a blocking pair withdraw and re-propose to its best blocking posting,
-        all at once, then let deferred acceptance settle; repeat. Returns the passes run and
-        the number of blocking pairs left."""
+        all at once, then let deferred acceptance settle; repeat up to max_passes times while
+        blocking pairs remain. Returns the passes run and the number of blocking pairs left.
+
+        Moving many units at once can raise the count (each withdrawal frees seats that units
+        rejected there before now block with), so the count need not fall monotonically; the
+        engine keeps the state with the fewest blocking pairs seen. The first check looks at
+        every posting flagged during the run, later ones only at the postings flagged and the
+        units moved or left blocking since the check before (see `blocking`)."""
         passes = 0
-        while True:
-            bu, be = self.blocking()
-            if bu.size == 0 or passes == max_passes:
-                return passes, len(bu)
+        bu, be = self.blocking()
+        best_count = len(bu)
+        best_state: dict[str, np.ndarray] | None = self._save()
+        while bu.size and passes < max_passes:
             passes += 1
+            before = self.held_e.copy()
+            self.flag[:] = False
             pref = self._pref(be)
             post = self._entries(be, bu)[0]
             o = np.lexsort((post, -pref, bu))
-            bu, be = bu[o], be[o]
-            first = _seg_starts(bu)
-            u, e = bu[first], be[first]
+            first = _seg_starts(bu[o])
+            u, e = bu[o][first], be[o][first]
             was = self.held[u]
             moved = was >= 0
             self.held[u[moved]] = -1
@@ -1049,6 +1141,17 @@ class _Engine:
             self.ptr[u] = e
             self.lim[u] = self.seg_end[seg]
             self.run(u)
+            watch = before != self.held_e
+            watch[bu] = True
+            bu, be = self.blocking(watch)
+            if len(bu) < best_count:
+                best_count = len(bu)
+                best_state = self._save() if bu.size and passes < max_passes else None
+        if len(bu) > best_count and best_state is not None:
+            for name, value in best_state.items():
+                setattr(self, name, value)
+            return passes, best_count
+        return passes, len(bu)
 
     # -- reasons -------------------------------------------------------------------------------
 
@@ -1130,6 +1233,7 @@ def match(
     max_extensions: int = 10,
     reasons: bool = False,
     max_reduction_passes: int = 8,
+    extend_fresh: bool = False,
 ) -> Result:
     """Worker-proposing deferred acceptance with capacities and cohorts (see the module docstring)."""
     t0 = time.perf_counter()
@@ -1139,7 +1243,7 @@ def match(
     t1 = time.perf_counter()
     n_ext = 0
     while n_ext < max_extensions and eng.unmatched_units().size:
-        grown = eng.extend(extend)
+        grown = eng.extend(extend, extend_fresh)
         n_ext += 1
         if grown.size:
             eng.run(grown)

@@ -12,7 +12,8 @@ worker is the worker's years of experience plus a priority bonus plus noise. A w
 postings are the postings of its occupations in its destinations; the engine gets each worker's
 top-k feasible postings by worker score. About 3% of workers travel in cohorts of 2-6 (members
 share the leader's home, skills and destinations). Unmatched workers get new candidates through
-the extension callback, drawn from postings that still have seats, as the application does.
+the extension callback, drawn from postings that still have seats, as the application does: the
+next k such postings per call, without the pairs listed before (so `match(..., extend_fresh=True)`).
 
 Memory: the engine's peak is the process's resident-set high-water mark during the run minus the
 resident set just before it (the high-water mark is reset through /proc/self/clear_refs after the
@@ -33,6 +34,7 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +49,7 @@ N_COUNTIES = 2800
 N_OCCUPATIONS = 300
 NOISE = 1.5  # thousand yuan
 N_TASTES = 64
+THREADS = 2
 
 
 def _ranges(starts, lengths):
@@ -206,13 +209,11 @@ class Instance:
         n_groups = N_TASTES * self.n_cells
         size = np.bincount(group, minlength=n_groups)
         gstart = np.concatenate(([0], np.cumsum(size)))
-        out = []
         workers = np.asarray(workers, np.int64)
         if self.n_postings >= 1 << 17:
             raise ValueError("the packed sort key holds posting indices below 2**17")
-        chunk = 1 << 14
-        for lo in range(0, len(workers), chunk):
-            ws_ = workers[lo : lo + chunk]
+
+        def one_chunk(ws_):
             n_wc = self.wc_start[ws_ + 1] - self.wc_start[ws_]
             wc = _ranges(self.wc_start[ws_], n_wc)
             g = np.repeat(self.taste[ws_].astype(np.int64) * self.n_cells, n_wc) + self.wc_cell[wc]
@@ -228,15 +229,19 @@ class Instance:
             local |= post[idx].astype(np.uint64)
             packed = np.sort(local)
             wl = (packed >> np.uint64(49)).astype(np.int64)
-            p = (packed & np.uint64((1 << 17) - 1)).astype(np.int32)
-            bits = np.uint64(0xFFFFFFFF) - ((packed >> np.uint64(17)) & np.uint64(0xFFFFFFFF))
-            score = bits.astype(np.uint32).view(np.float32)
-            w = ws_[wl]
             starts = np.flatnonzero(np.concatenate(([True], wl[1:] != wl[:-1])))
             counts = np.diff(np.append(starts, len(wl)))
-            rank = np.arange(len(wl)) - np.repeat(starts, counts)
-            keep = rank < k
-            out.append((w[keep], p[keep], score[keep]))
+            keep = np.arange(len(wl)) - np.repeat(starts, counts) < k
+            packed, wl = packed[keep], wl[keep]
+            p = (packed & np.uint64((1 << 17) - 1)).astype(np.int32)
+            bits = np.uint64(0xFFFFFFFF) - ((packed >> np.uint64(17)) & np.uint64(0xFFFFFFFF))
+            return ws_[wl].astype(np.int32), p, bits.astype(np.uint32).view(np.float32)
+
+        # chunks on two threads (numpy releases the GIL in its loops), as the application
+        # generates candidates in several processes
+        chunk = 1 << 14
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            out = list(pool.map(one_chunk, [workers[lo : lo + chunk] for lo in range(0, len(workers), chunk)]))
         w = np.concatenate([x[0] for x in out]) if out else np.zeros(0, np.int32)
         p = np.concatenate([x[1] for x in out]) if out else np.zeros(0, np.int32)
         s = np.concatenate([x[2] for x in out]) if out else np.zeros(0, np.float32)
@@ -255,6 +260,47 @@ class Instance:
         caps = np.concatenate([np.ones(n, np.int64), np.ones(len(self.wc_cell), np.int64), cell_cap])
         graph = csr_matrix((caps.astype(np.int32), (rows, cols)), shape=(sink + 1, sink + 1))
         return int(maximum_flow(graph, src, sink).flow_value)
+
+
+class KnownPairs:
+    """The (worker, posting) pairs handed to the engine so far, to keep extension edges fresh.
+
+    Candidates come only from postings with seats left, so only known pairs at such postings can
+    repeat: those are few (a worker the engine left unmatched was turned down by the postings of
+    its lists, which are full unless a cohort left them), so they are gathered per call."""
+
+    def __init__(self, first: Edges, n_workers: int):
+        self.first = first  # grouped by worker
+        self.start = np.searchsorted(first.worker, np.arange(n_workers + 1))
+        self.added: list[Edges] = []
+        self.passes = 0
+
+    def fresh(self, new: Edges, workers: np.ndarray, remaining: np.ndarray) -> Edges:
+        self.passes += 1
+        n_p = len(remaining)
+        open_ = remaining > 0
+        idx = _ranges(self.start[workers], self.start[workers + 1] - self.start[workers])
+        idx = idx[open_[self.first.posting[idx]]]
+        keys = [self.first.worker[idx].astype(np.int64) * n_p + self.first.posting[idx]]
+        asked = np.zeros(len(self.start) - 1, bool)
+        asked[workers] = True
+        for e in self.added:
+            m = asked[e.worker] & open_[e.posting]
+            keys.append(e.worker[m].astype(np.int64) * n_p + e.posting[m])
+        old = np.sort(np.concatenate(keys))
+        if old.size:
+            at = np.zeros(n_p, bool)
+            at[old % n_p] = True
+            maybe = np.flatnonzero(at[new.posting])
+            nk = new.worker[maybe].astype(np.int64) * n_p + new.posting[maybe]
+            pos = np.minimum(np.searchsorted(old, nk), len(old) - 1)
+            drop = maybe[old[pos] == nk]
+            if drop.size:
+                keep = np.ones(len(new), bool)
+                keep[drop] = False
+                new = new.take(np.flatnonzero(keep))
+        self.added.append(new)
+        return new
 
 
 def _rss_kb(field: str) -> int:
@@ -277,10 +323,16 @@ def run_size(n: int, seed: int, k: int) -> dict:
         out["bound_s"] = time.perf_counter() - t
 
     callback_s = [0.0]
+    known = KnownPairs(edges, n)
 
     def extend(workers, remaining):
+        # the next k postings with seats left, no pair the engine already knows (so
+        # match(..., extend_fresh=True) skips its own check). Growing the length per pass
+        # (k * 2**pass, as matching/services/runs.py does) was measured slower here: at 1M
+        # workers 63 s and 3.7 GB against 35 s and less, as the long lists hold far more edges
+        # and the extensions that follow need about as many passes.
         t0 = time.perf_counter()
-        e = inst.candidates(workers, k, remaining)
+        e = known.fresh(inst.candidates(workers, k, remaining), workers, remaining)
         callback_s[0] += time.perf_counter() - t0
         return e
 
@@ -290,7 +342,7 @@ def run_size(n: int, seed: int, k: int) -> dict:
     except OSError:
         base = None
     t = time.perf_counter()
-    res = match(edges, inst.capacity, n_workers=n, cohort=inst.cohort, k=k, extend=extend)
+    res = match(edges, inst.capacity, n_workers=n, cohort=inst.cohort, k=k, extend=extend, extend_fresh=True)
     out["engine_s"] = time.perf_counter() - t
     out["peak_mb"] = (_rss_kb("VmHWM") - base) / 1024 if base is not None else None
     out["first_s"] = res.seconds_first_pass

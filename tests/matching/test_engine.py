@@ -274,3 +274,40 @@ def test_the_stability_check_refuses_a_cohort_split_across_postings():
     rows = [(0, 0, 9, 9), (1, 0, 9, 9), (0, 1, 5, 5), (1, 1, 5, 5)]
     with pytest.raises(ValueError, match="split"):
         blocking_pairs(edges_of(rows), np.array([2, 2]), np.array([0, 1]), np.array([3, 3]))
+
+
+@FAST
+@given(instances(cohorts=True, ties=True), st.integers(1, 2), st.integers(1, 3))
+def test_extend_fresh_skips_only_the_check_for_known_edges(inst, k, max_ext):
+    # a callback that excludes every pair it or the given edges listed gives the same result
+    # with extend_fresh=True (no check against the known edges) as without
+    edges, cap, n_w, cohort = inst
+    keep = np.arange(len(edges)) % 2 == 0
+    first, rest = edges.take(np.flatnonzero(keep)), edges.take(np.flatnonzero(~keep))
+
+    def make_callback():
+        listed = {(int(w), int(p)) for w, p in zip(first.worker, first.posting, strict=True)}
+
+        def extend(workers, remaining):
+            asked = set(workers.tolist())
+            rows = [
+                i
+                for i, (w, p) in enumerate(zip(rest.worker.tolist(), rest.posting.tolist(), strict=True))
+                if w in asked and remaining[p] > 0 and (w, p) not in listed
+            ]
+            out = rest.take(np.array(rows, np.int64))
+            listed.update(zip(out.worker.tolist(), out.posting.tolist(), strict=True))
+            return out
+
+        return extend
+
+    kw = {"n_workers": n_w, "cohort": cohort, "k": k, "max_extensions": max_ext, "reasons": True}
+    checked = match(first, cap, extend=make_callback(), **kw)
+    fresh = match(first, cap, extend=make_callback(), extend_fresh=True, **kw)
+    assert fresh.assignment.tolist() == checked.assignment.tolist()
+    assert fresh.matched_per_pass == checked.matched_per_pass
+    assert fresh.blocking_pairs == checked.blocking_pairs
+    assert fresh.considered.tolist() == checked.considered.tolist()
+    if cohort is None or (cohort < 0).all():
+        considered = fresh.considered_edges()
+        assert blocking_pairs(considered, cap, fresh.assignment) == 0
