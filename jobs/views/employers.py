@@ -5,13 +5,9 @@ per-object checks live in one place: no membership is a 403, another
 employer's posting a 404.
 """
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from config.formtools import service_saved
 from jobs.forms.employers import MemberForm, RegisterForm, SiteForm
 from jobs.models import EmployerMember, JobPosting
 from jobs.selectors_employers import members_of, postings_for_employer, sites_of
@@ -26,15 +23,6 @@ from jobs.services import employers as services
 from jobs.views.common import membership_for, owner_for
 
 REMOVE_FIELD = "remove"
-
-
-def _saved(form: Form, save: Callable[..., Any], **arguments: Any) -> Any:
-    """Run the service; on a refusal, None and the message on the form."""
-    try:
-        return save(**arguments)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 @login_required
@@ -47,7 +35,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if EmployerMember.objects.filter(user=user).exists():
         return redirect("jobs:employer_dashboard")
     form = RegisterForm(request.POST if request.method == "POST" else None)
-    if form.is_valid() and _saved(form, services.employer_register, user=user, **form.cleaned_data):
+    if form.is_valid() and service_saved(form, services.employer_register, user=user, **form.cleaned_data):
         messages.success(
             request,
             _("Your company is registered. Its postings go public after the labour bureau verifies the company."),
@@ -91,7 +79,7 @@ def _member_post(request: HttpRequest, form: MemberForm) -> bool:
             return False
         messages.success(request, _("The member was removed."))
         return True
-    if form.is_valid() and _saved(form, services.member_add, owner=owner, **form.cleaned_data):
+    if form.is_valid() and service_saved(form, services.member_add, owner=owner, **form.cleaned_data):
         messages.success(request, _("The member was added. They log in with their mobile number."))
         return True
     return False
@@ -122,7 +110,7 @@ def members(request: HttpRequest) -> HttpResponse:
 def sites(request: HttpRequest) -> HttpResponse:
     member = membership_for(request)
     form = SiteForm(request.POST if request.method == "POST" else None)
-    if form.is_valid() and _saved(form, services.site_add, member=member, **form.cleaned_data):
+    if form.is_valid() and service_saved(form, services.site_add, member=member, **form.cleaned_data):
         messages.success(request, _("The site was added. You can choose it when you post a job."))
         return redirect("jobs:employer_sites")
     context = {"employer": member.employer, "sites": sites_of(employer=member.employer), "form": form}

@@ -3,32 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.models import User
 from jobs.models import Employer
 from tests.accounts.factories import EmployerFactory as EmployerUserFactory
 from tests.accounts.factories import StaffFactory, county
+from tests.e2e.session import log_in
 from tests.jobs.factories import uscc
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fixture_reference_data")]
 
 YIDU = "420581"
-
-
-def log_in(page: Page, live_server, user: User) -> None:
-    """Give the browser the session a real log-in would leave (the phone-code flow has its own test)."""
-    client = Client()
-    client.force_login(user)
-    cookies = [
-        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value},
-        {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en"},
-    ]
-    page.context.add_cookies([cookie | {"url": live_server.url} for cookie in cookies])
 
 
 def test_an_employer_registers_is_verified_by_staff_and_publishes_a_searchable_job(page: Page, live_server):

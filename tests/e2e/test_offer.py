@@ -1,28 +1,15 @@
 """A worker matched in the background finds the offer on a phone, reads why, accepts; the employer confirms."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
-from accounts.models import User
 from matching.models import Offer
 from matching.services import runs
+from tests.e2e.session import log_in
 from tests.jobs.factories import MemberFactory, PostingFactory
 from tests.matching.test_runs import skilled
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page: Page, live_server, user: User, language: str) -> None:
-    client = Client()
-    client.force_login(user)
-    cookies = [
-        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value},
-        {"name": settings.LANGUAGE_COOKIE_NAME, "value": language},
-    ]
-    page.context.clear_cookies()
-    page.context.add_cookies([cookie | {"url": live_server.url} for cookie in cookies])
 
 
 def test_a_worker_accepts_a_matched_offer_in_chinese_and_the_employer_confirms_it(page: Page, live_server):
@@ -33,7 +20,7 @@ def test_a_worker_accepts_a_matched_offer_in_chinese_and_the_employer_confirms_i
     runs.run_for_worker(worker_id=worker.pk)
     offer = Offer.objects.get(worker=worker)
 
-    log_in(page, live_server, worker.user, "zh-hans")
+    log_in(page, live_server, worker.user, language="zh-hans")
     page.goto(f"{live_server.url}/workers/me/")
     page.get_by_role("link", name="电子厂普工").click()
     expect(page.get_by_role("heading", name="为什么推荐这个岗位")).to_be_visible()
@@ -43,7 +30,7 @@ def test_a_worker_accepts_a_matched_offer_in_chinese_and_the_employer_confirms_i
     expect(page.get_by_text("务工人员已接受")).to_be_visible()
 
     member = MemberFactory(employer=posting.employer)
-    log_in(page, live_server, member.user, "en")
+    log_in(page, live_server, member.user, language="en")
     page.goto(f"{live_server.url}/employer/postings/{posting.pk}/candidates/")
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("Confirmed. The worker is told to come on the start date.")).to_be_visible()

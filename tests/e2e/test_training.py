@@ -1,26 +1,15 @@
 """A worker who lacks the trade jobs ask for finds a recommended course on the phone and enrols."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
+from tests.e2e.session import log_in
 from tests.jobs.factories import PostingFactory, occupation
 from tests.matching.test_runs import skilled
 from tests.training.test_services import course_of, provider_member
 from training.models import Enrollment
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page: Page, live_server, user, language: str) -> None:
-    client = Client()
-    client.force_login(user)
-    cookies = [
-        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value},
-        {"name": settings.LANGUAGE_COOKIE_NAME, "value": language},
-    ]
-    page.context.add_cookies([cookie | {"url": live_server.url} for cookie in cookies])
 
 
 @pytest.mark.parametrize(
@@ -37,7 +26,7 @@ def test_a_worker_finds_a_recommended_course_and_enrols(page: Page, live_server,
     course = course_of(provider_member(), trade="injection_moulder", title="注塑工订单班")
     worker = skilled(trade="welder")
 
-    log_in(page, live_server, worker.user, language)
+    log_in(page, live_server, worker.user, language=language)
     page.goto(f"{live_server.url}/workers/me/")
     page.get_by_role("link", name="注塑工订单班").click()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"

@@ -1,25 +1,13 @@
 """The worker's home page and unemployment registration on a phone-sized screen."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
-from accounts.models import User
+from tests.e2e.session import log_in
 from tests.workers.factories import WorkerProfileFactory
 from workers.models import UnemploymentRegistration, Worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fixture_reference_data")]
-
-
-def log_in(page: Page, live_server, user: User, *, language: str | None = "en") -> None:
-    """Give the browser the session a real log-in would leave (the phone-code flow has its own test)."""
-    client = Client()
-    client.force_login(user)
-    cookies = [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value}]
-    if language:
-        cookies.append({"name": settings.LANGUAGE_COOKIE_NAME, "value": language})
-    page.context.add_cookies([cookie | {"url": live_server.url} for cookie in cookies])
 
 
 @pytest.fixture

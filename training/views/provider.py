@@ -5,13 +5,9 @@ the per-object checks live in one place: no membership is a 403, another
 provider's course, session or enrolment a 404.
 """
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,21 +15,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from config.formtools import service_saved
 from training import selectors, services
 from training.forms import CourseForm, ProviderRegisterForm, ResultForm, SessionForm
 from training.models import Course, Enrollment, ProviderMember
 from training.views.common import course_for, enrollment_for, provider_member_for, session_for
 
 PRESENT_FIELD = "present"
-
-
-def _saved(form: Form, save: Callable[..., Any], **arguments: Any) -> Any:
-    """Run the service; on a refusal, None and the message on the form (by field when the service names one)."""
-    try:
-        return save(**arguments)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 @login_required
@@ -46,7 +34,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if ProviderMember.objects.filter(user=user).exists():
         return redirect("training:provider_dashboard")
     form = ProviderRegisterForm(request.POST if request.method == "POST" else None)
-    if form.is_valid() and _saved(form, services.provider_register, user=user, **form.cleaned_data):
+    if form.is_valid() and service_saved(form, services.provider_register, user=user, **form.cleaned_data):
         messages.success(
             request,
             _("The provider is registered. Waiting for the bureau: courses go public once it has verified you."),
@@ -74,7 +62,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _course_form_page(request: HttpRequest, *, member: ProviderMember, course: Course | None) -> HttpResponse:
     form = CourseForm(request.POST if request.method == "POST" else None, course=course)
     if form.is_valid():
-        saved = _saved(form, services.course_save, member=member, course=course, data=form.cleaned_data)
+        saved = service_saved(form, services.course_save, member=member, course=course, data=form.cleaned_data)
         if saved is not None:
             messages.success(request, _("The course is saved."))
             return redirect("training:provider_course", course_id=saved.pk)
@@ -116,7 +104,9 @@ def course_publish(request: HttpRequest, course_id: int) -> HttpResponse:
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     member, course = course_for(request, course_id)
     form = SessionForm(request.POST if request.method == "POST" else None)
-    if form.is_valid() and _saved(form, services.session_add, member=member, course=course, **form.data_for_service):
+    if form.is_valid() and service_saved(
+        form, services.session_add, member=member, course=course, **form.data_for_service
+    ):
         messages.success(request, _("The session is added."))
         return redirect("training:provider_course", course_id=course.pk)
     roll = selectors.course_roll(course=course)

@@ -6,12 +6,10 @@ step already passed can be opened again to change it. Every page works on
 under an assistance grant, which the services then record.
 """
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +21,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts import pii
+from config.formtools import service_saved
 from reference.forms import is_region_refresh
 from workers.forms.signup import (
     ADD_ROW,
@@ -52,22 +51,9 @@ STEP_URLS = {
 _PHONE_STEP = gettext_lazy("Mobile number")
 
 
-class _ErrorTarget(Protocol):
-    def add_error(self, field: str | None, error: ValidationError) -> None: ...
-
-
 def _too_early(worker: Worker, step: int) -> HttpResponse | None:
     """A step ahead of the next unfinished one sends the worker back to that one."""
     return redirect(STEP_URLS[Step(worker.signup_step)]) if step > worker.signup_step else None
-
-
-def _saved(target: _ErrorTarget, save: Callable[..., object], **arguments: Any) -> Any:
-    """Run the service and return what it returns; on a refusal, None and the messages next to their fields."""
-    try:
-        return save(**arguments)
-    except ValidationError as error:
-        target.add_error(None, error)
-        return None
 
 
 def _progress(worker: Worker, step: int) -> list[dict[str, Any]]:
@@ -126,7 +112,7 @@ def identity(request: HttpRequest) -> HttpResponse:
     subject = subject_for(request)
     worker, was_complete = subject.worker, subject.worker.signup_complete
     form = IdentityForm(request.POST if request.method == "POST" else None, worker=worker)
-    if form.is_valid() and _saved(
+    if form.is_valid() and service_saved(
         form, profile.worker_identity_set, worker=worker, grant=subject.grant, **form.cleaned_data
     ):
         return _onward(request, Step.IDENTITY, was_complete=was_complete)
@@ -150,7 +136,7 @@ def home_county(request: HttpRequest) -> HttpResponse:
     if (
         not is_region_refresh(request)
         and form.is_valid()
-        and _saved(form, profile.worker_home_set, worker=worker, grant=subject.grant, **form.cleaned_data)
+        and service_saved(form, profile.worker_home_set, worker=worker, grant=subject.grant, **form.cleaned_data)
     ):
         return _onward(request, Step.HOME, was_complete=was_complete)
     return _page(request, subject, Step.HOME, "workers/signup/home.html", {"form": form})
@@ -165,7 +151,7 @@ def work(request: HttpRequest) -> HttpResponse:
     if (early := _too_early(worker, Step.WORK)) is not None:
         return early
     form = WorkStep(request.POST if request.method == "POST" else None, worker=worker)
-    if form.is_valid() and _saved(
+    if form.is_valid() and service_saved(
         form, profile.worker_work_set, worker=worker, grant=subject.grant, **form.cleaned_data
     ):
         return _onward(request, Step.WORK, was_complete=was_complete)
@@ -188,14 +174,14 @@ def _group_post(
     if (
         action == "create"
         and create.is_valid()
-        and _saved(create, cohorts.cohort_create, **mine, **create.cleaned_data)
+        and service_saved(create, cohorts.cohort_create, **mine, **create.cleaned_data)
     ):
         done = _("Group started. Now invite the others by their mobile numbers.")
     elif action == "invite" and membership and invite.is_valid():
         arguments = {"cohort": membership.cohort, "inviter": worker, "grant": grant, **invite.cleaned_data}
-        if invited := _saved(invite, cohorts.cohort_member_invite, **arguments):
+        if invited := service_saved(invite, cohorts.cohort_member_invite, **arguments):
             done = _("Invitation sent by text message to %(phone)s.") % {"phone": invited.masked_phone}
-    elif action == "leave" and membership and _saved(invite, cohorts.cohort_leave, member=membership, **mine):
+    elif action == "leave" and membership and service_saved(invite, cohorts.cohort_leave, member=membership, **mine):
         done = _("You have left the group %(name)s.") % {"name": membership.cohort.name}
     if done is None:
         return {"create_form": create, "invite_form": invite}
@@ -239,7 +225,7 @@ def poor_labourer(request: HttpRequest) -> HttpResponse:
     if (early := _too_early(worker, Step.POOR_LABOURER)) is not None:
         return early
     form = PoorLabourerForm(request.POST if request.method == "POST" else None, worker=worker)
-    if form.is_valid() and _saved(
+    if form.is_valid() and service_saved(
         form, profile.worker_poor_labourer_declare, worker=worker, grant=subject.grant, **form.cleaned_data
     ):
         return _onward(request, Step.POOR_LABOURER, was_complete=was_complete)
@@ -263,7 +249,7 @@ def invitation(request: HttpRequest, membership_id: int) -> HttpResponse:
     member = _invitation_for(subject.worker, membership_id)
     form = AnswerForm(request.POST if request.method == "POST" else None)
     answer = {"member": member, "worker": subject.worker, "grant": subject.grant}
-    if form.is_valid() and _saved(form, cohorts.cohort_invitation_answer, accept=form.accepted, **answer):
+    if form.is_valid() and service_saved(form, cohorts.cohort_invitation_answer, accept=form.accepted, **answer):
         said = _("You are now in the group %(name)s.") if form.accepted else _("You said no to the group %(name)s.")
         messages.success(request, said % {"name": member.cohort.name})
         return redirect("workers:signup")
