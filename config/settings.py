@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jobs",
     "training",
     "matching",
+    "dispatch",
     "console",
 ]
 

@@ -24,9 +24,11 @@ from accounts.services import assisted_action_record
 from jobs.models import EmployerMember, JobPosting
 from jobs.services.postings import posting_mark_filled
 from matching.models import Offer
+from outbox.services import event_publish
 from workers.models import Worker
 
 Status = Offer.Status
+TOPIC_OFFER_CONFIRMED = "offer.confirmed"
 
 
 def _now() -> datetime:
@@ -157,6 +159,8 @@ def offer_confirm(*, member: EmployerMember, offer_id: int) -> Offer:
     Offer.objects.filter(pk=offer.pk).update(status=Status.CONFIRMED, confirmed_at=_now())
     offer.refresh_from_db()
     _notify([offer.pk], "confirmed")
+    # Dispatch plans the trip to the site from confirmed offers; it hears of this one once it commits.
+    event_publish(topic=TOPIC_OFFER_CONFIRMED, payload={"offer_id": offer.pk, "posting_id": offer.posting_id})
     return offer
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import SmsMessage
 from matching.models import Offer, Seat
 from matching.services import notifications, offers, runs
+from outbox.models import OutboxEvent
 from tests.jobs.factories import MemberFactory, PostingFactory
 from tests.matching.test_runs import _cohort, skilled
 from workers.models import Worker
@@ -126,6 +127,7 @@ def test_the_employer_confirms_an_accepted_offer_and_records_arrival(offered):
     placed = offers.offer_arrival(member=member, offer_id=offer.pk, arrived=True)
 
     assert placed.status == Offer.Status.PLACED
+    assert OutboxEvent.objects.filter(topic=offers.TOPIC_OFFER_CONFIRMED, payload__offer_id=offer.pk).count() == 1
     placed.posting.refresh_from_db()
     assert placed.posting.filled_count == 1
     worker.refresh_from_db()

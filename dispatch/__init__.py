@@ -1,0 +1,1 @@
+"""Point-to-point dispatch: confirmed offers become seats on planned trips, with pickups, boarding and arrival."""
