@@ -163,10 +163,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Queues split by kind so a long matching run never delays a text message; a
 # worker started without -Q consumes all of them.
-CELERY_TASK_QUEUES = [Queue("default"), Queue("matching"), Queue("notifications")]
+CELERY_TASK_QUEUES = [Queue("default"), Queue("matching"), Queue("notifications"), Queue("dispatch")]
 CELERY_TASK_ROUTES = {
     "matching.tasks.notify_*": {"queue": "notifications"},
     "matching.tasks.*": {"queue": "matching"},
+    "dispatch.tasks.*": {"queue": "dispatch"},
 }
 # Publishing must never hang a web request when the broker is down: a short
 # connection timeout and no retries, since the outbox sweeper retries later.
@@ -246,6 +247,11 @@ MATCHING_MAX_EXTENSIONS = env_int("MATCHING_MAX_EXTENSIONS", 10, minimum=0)
 MATCHING_PROCESSES = env_int("MATCHING_PROCESSES", 1, minimum=1)
 OFFER_ANSWER_HOURS = env_int("OFFER_ANSWER_HOURS", 72, minimum=1)
 OFFER_REMIND_HOURS = env_int("OFFER_REMIND_HOURS", 12, minimum=1)
+
+# Dispatch: travel the days before the start date; a route may run this much longer than the direct road.
+DISPATCH_LEAD_DAYS = env_int("DISPATCH_LEAD_DAYS", 2, minimum=0)
+DISPATCH_DETOUR_PERCENT = env_int("DISPATCH_DETOUR_PERCENT", 150, minimum=100)
+DISPATCH_MAX_STOPS = env_int("DISPATCH_MAX_STOPS", 6, minimum=1)
 
 OTP_TTL = timedelta(minutes=env_int("OTP_TTL_MINUTES", 5, minimum=1))
 OTP_MAX_ATTEMPTS = env_int("OTP_MAX_ATTEMPTS", 5, minimum=1)

@@ -1,11 +1,14 @@
-"""Console pages for dispatch data staff keep: the vehicle types the bureau charters and named pickup points."""
+"""Console pages for dispatch: vehicle types and pickup points staff keep, and the planned trips (read-only)."""
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import NotFoundOutsideScope, console_user
-from dispatch.models import PickupPoint, VehicleType
+from accounts.admin import NotFoundOutsideScope, ReadOnlyAdmin, ReadOnlyInline, console_user
+from accounts.models import User
+from accounts.pii import mask_name
+from dispatch.models import Passenger, PickupPoint, Stop, Trip, VehicleType
 from reference.codes import scope_prefix
 
 
@@ -32,3 +35,44 @@ class PickupPointAdmin(NotFoundOutsideScope, admin.ModelAdmin):
         if not user.home_region_id:
             return points.none()
         return points.filter(county__code__startswith=scope_prefix(user.home_region_id))
+
+
+class StopInline(ReadOnlyInline):
+    model = Stop
+    fields = ("order", "county", "place", "pickup_at")
+    readonly_fields = fields
+
+
+class PassengerInline(ReadOnlyInline):
+    model = Passenger
+    fields = ("seat", "stop", "worker_display", "boarded_at", "arrived_at", "terms_differ")
+    readonly_fields = fields
+
+    @admin.display(description=_("worker"))
+    def worker_display(self, obj: Passenger) -> str:
+        return mask_name(obj.offer.worker.real_name)
+
+
+def trips_visible_to(user: User) -> QuerySet[Trip]:
+    """Trips a staff member may see: to a site in their region or picking up there (all when nationwide)."""
+    trips = Trip.objects.all()
+    if user.is_superuser or user.nationwide:
+        return trips
+    if not user.home_region_id:
+        return trips.none()
+    prefix = scope_prefix(user.home_region_id)
+    return trips.filter(Q(site__county__code__startswith=prefix) | Q(stops__county__code__startswith=prefix)).distinct()
+
+
+@admin.register(Trip)
+class TripAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
+    list_display = ("__str__", "travel_day", "status", "vehicle_type", "km", "departure_at", "arrival_at")
+    list_filter = ("status", "travel_day")
+    list_select_related = ("site", "vehicle_type")
+    date_hierarchy = "travel_day"
+    fields = ("site", "travel_day", "vehicle_type", "status", "departure_at", "arrival_at", "km", "cancelled_reason")
+    readonly_fields = fields
+    inlines = (StopInline, PassengerInline)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Trip]:
+        return trips_visible_to(console_user(request))

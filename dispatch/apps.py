@@ -7,3 +7,6 @@ class DispatchConfig(AppConfig):
 
     name = "dispatch"
     verbose_name = _("Dispatch")
+
+    def ready(self) -> None:
+        from dispatch import handlers  # noqa: F401  (registers outbox handlers)

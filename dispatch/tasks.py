@@ -1,0 +1,24 @@
+"""Celery tasks for dispatch: ids in, one service call, safe to run twice."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from dispatch import services
+
+
+@shared_task(
+    name="dispatch.tasks.plan_for_offer",
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=180,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    retry_kwargs={"max_retries": 5},
+)
+def plan_for_offer(offer_id: int) -> int | None:
+    """Re-plan the trips of the confirmed offer's site and travel day; returns the trips changed."""
+    group = services.offer_group(offer_id)
+    if group is None:
+        return None
+    site_id, travel_day = group
+    return services.group_plan(site_id=site_id, travel_day=travel_day).changed
