@@ -56,12 +56,13 @@ messages: $(STAMP) ## Extract translatable strings into locale/
 	$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=scripts
 	$(MANAGE) makemessages -d djangojs -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=scripts
 
-bench: setup ## Benchmarks: reference load, OTP, page weight, job search, matching (prints figures)
+bench: setup ## Benchmarks: reference load, OTP, page weight, job search, matching, dispatch (prints figures)
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_jobs.py $(BENCH_ARGS)
 	$(PY) scripts/bench_matching_engine.py
 	$(PY) scripts/bench_matching_candidates.py --processes 2
 	$(PY) scripts/bench_matching.py
+	$(PY) scripts/bench_dispatch.py
 
 ci: ## What CI runs on a clean clone
 	bash .ci/run
