@@ -212,7 +212,7 @@ def _text(offer_ids: list[int], *, kind: str) -> None:
 
 
 def offer_group(offer_id: int) -> tuple[int, date] | None:
-    """The (site, travel day) group of a confirmed offer; None when the offer is not confirmed."""
+    """The (site, travel day) group of an offer; None when there is no such offer."""
     offer = Offer.objects.select_related("posting").filter(pk=offer_id).first()
     if offer is None:
         return None

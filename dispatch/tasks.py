@@ -16,7 +16,7 @@ from dispatch import services
     retry_kwargs={"max_retries": 5},
 )
 def plan_for_offer(offer_id: int) -> int | None:
-    """Re-plan the trips of the confirmed offer's site and travel day; returns the trips changed."""
+    """Re-plan the trips of the offer's site and travel day (it was confirmed or ended); returns the trips changed."""
     group = services.offer_group(offer_id)
     if group is None:
         return None

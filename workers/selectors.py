@@ -1,6 +1,6 @@
 """Reads for workers: the home page, registrations, the worker's own data, and what staff may see."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -67,11 +67,9 @@ class WorkerHome:
     assisted_actions: list[AssistedAction]
     more_assisted_actions: bool
     open_registration: UnemploymentRegistration | None
-    # Trips and courses belong to apps above workers (dispatch, training),
-    # which workers may not import: they stay empty until those apps hand
-    # their rows to this page, as matching does through its template tag.
-    trip: Any = None
-    courses: list[Any] = field(default_factory=list)
+    # Offers, courses and the trip belong to apps above workers, which workers
+    # may not import: the page's cards load them through those apps' template
+    # tags (matching's `offers` and `courses`, dispatch's `trips`).
 
 
 def worker_profile_get(*, worker_id: int) -> Worker:

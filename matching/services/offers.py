@@ -29,6 +29,7 @@ from workers.models import Worker
 
 Status = Offer.Status
 TOPIC_OFFER_CONFIRMED = "offer.confirmed"
+TOPIC_OFFER_ENDED = "offer.ended"
 
 
 def _now() -> datetime:
@@ -86,7 +87,14 @@ def _end(offers: list[Offer], status: str, *, reason: str = "", now: datetime) -
         fields["withdraw_reason"] = reason
     Offer.objects.filter(pk__in=live).update(**fields)
     _set_workers((offer.worker_id for offer in offers if offer.pk in live), Worker.Status.SEEKING)
+    _announce_ended(offer for offer in offers if offer.pk in live and offer.status == Status.CONFIRMED)
     return live
+
+
+def _announce_ended(offers: Iterable[Offer]) -> None:
+    """A confirmed offer that ends gives up its seat on a trip: dispatch re-plans once this commits."""
+    for offer in offers:
+        event_publish(topic=TOPIC_OFFER_ENDED, payload={"offer_id": offer.pk, "posting_id": offer.posting_id})
 
 
 @transaction.atomic
@@ -180,6 +188,7 @@ def offer_arrival(*, member: EmployerMember, offer_id: int, arrived: bool) -> Of
         Offer.objects.filter(pk=offer.pk).update(status=Status.NO_SHOW, closed_at=now)
         _set_workers([offer.worker_id], Worker.Status.SEEKING)
         _rematch_postings([offer.posting_id])
+        _announce_ended([offer])
     offer.refresh_from_db()
     return offer
 

@@ -158,3 +158,34 @@ def test_staff_of_the_sending_county_see_the_trip_and_others_do_not(client, post
         staff.user_permissions.add(*Permission.objects.filter(codename="view_trip"))
         client.force_login(staff)
         assert client.get(change).status_code == status
+
+
+def test_a_withdrawn_confirmed_offer_gives_its_seat_back_and_the_trip_is_replanned(posting):
+    app.conf.task_always_eager = True
+    try:
+        made = confirmed(posting, [skilled(), skilled()])
+        for event in OutboxEvent.objects.filter(topic=offers.TOPIC_OFFER_CONFIRMED):
+            event_consume(event_id=event.pk)
+        assert Passenger.objects.count() == 2
+
+        offers.offers_withdraw(offers=[made[0]], reason=Offer.WithdrawReason.WORKER_CHANGED)
+        event = OutboxEvent.objects.get(topic=offers.TOPIC_OFFER_ENDED)
+        event_consume(event_id=event.pk)
+    finally:
+        app.conf.task_always_eager = False
+
+    assert list(Passenger.objects.values_list("offer_id", flat=True)) == [made[1].pk]
+    assert Trip.objects.get().status == Trip.Status.PLANNED
+
+
+def test_the_worker_home_page_shows_pickup_place_time_and_seat(client, posting):
+    [offer] = confirmed(posting, [skilled()])
+    services.group_plan(site_id=posting.site_id, travel_day=posting.start_date - timedelta(days=2))
+    client.force_login(offer.worker.user)
+
+    page = client.get(reverse("workers:dashboard")).content.decode()
+
+    passenger = Passenger.objects.get()
+    assert passenger.stop.place in page
+    assert "Seat" in page and f"{passenger.seat} · " in page
+    assert posting.site.name in page
