@@ -12,6 +12,7 @@ urlpatterns = [
     path("workers/", include("workers.urls")),
     path("training/", include("training.urls")),
     path("", include("matching.urls")),
+    path("", include("dispatch.urls")),
     path("", include("jobs.urls")),
     path("console/", admin.site.urls),
 ]

@@ -189,3 +189,32 @@ def test_the_worker_home_page_shows_pickup_place_time_and_seat(client, posting):
     assert passenger.stop.place in page
     assert "Seat" in page and f"{passenger.seat} · " in page
     assert posting.site.name in page
+
+
+def test_the_employer_sees_the_workers_on_their_way_by_arrival_day(client, posting):
+    confirmed(posting, [skilled(), skilled()])
+    services.group_plan(site_id=posting.site_id, travel_day=posting.start_date - timedelta(days=2))
+    member = MemberFactory(employer=posting.employer)
+    client.force_login(member.user)
+
+    page = client.get(reverse("dispatch:incoming")).content.decode()
+
+    assert "2 workers arriving" in page
+    assert posting.site.name in page
+
+
+def test_another_employer_sees_no_trips_of_ours(client, posting):
+    confirmed(posting, [skilled()])
+    services.group_plan(site_id=posting.site_id, travel_day=posting.start_date - timedelta(days=2))
+    client.force_login(MemberFactory().user)
+
+    page = client.get(reverse("dispatch:incoming")).content.decode()
+
+    assert "No trips on their way." in page
+    assert posting.site.name not in page
+
+
+def test_a_worker_cannot_open_the_employers_trip_page(client, posting):
+    client.force_login(skilled().user)
+
+    assert client.get(reverse("dispatch:incoming")).status_code == 403
