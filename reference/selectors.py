@@ -73,28 +73,18 @@ def legal_minimum_wage(*, county_code: str, on: date) -> int | None:
     region = resolve_region(county_code)
     if region is None:
         return None
-    # Each tier's figure holds until the next row for the same tier: Shenzhen
-    # (Guangdong's tier 1) adjusts on its own dates, apart from the province.
-    in_force: dict[int, int] = {}
-    rows = (
-        MinimumWage.objects.filter(province_id=region.province_code, effective_from__lte=on)
-        .order_by("tier", "-effective_from")
-        .values_list("tier", "monthly_yuan")
-    )
-    for row_tier, monthly_yuan in rows:
-        in_force.setdefault(row_tier, monthly_yuan)
-    if not in_force:
-        return None
-    tier = _minimum_wage_tier(region)
-    if tier is None or tier not in in_force:
-        # The lowest tier is the floor the province guarantees everywhere, so
-        # a division missing from the tier list never gets too high a minimum.
-        tier = max(in_force)
-    return in_force[tier]
+    return legal_minimum_wages(county_codes={region.code}, on=on)[region.code]
 
 
 def legal_minimum_wages(*, county_codes: set[str], on: date) -> dict[str, int | None]:
-    """`legal_minimum_wage` for many divisions at once, in four queries whatever their number (for matching)."""
+    """Legal minimum wages of many current divisions at once, in four queries whatever their number.
+
+    Each tier's figure holds until the next row for the same tier (Shenzhen,
+    Guangdong's tier 1, adjusts on its own dates). A division takes the tier
+    listed for it, else for its nearest listed ancestor below the province;
+    one listed nowhere gets the province's lowest tier, the floor it
+    guarantees everywhere, so nobody gets too high a minimum.
+    """
     in_force: dict[str, dict[int, int]] = {}
     rows = MinimumWage.objects.filter(effective_from__lte=on).order_by("province_id", "tier", "-effective_from")
     for province, row_tier, monthly_yuan in rows.values_list("province_id", "tier", "monthly_yuan"):
@@ -128,16 +118,6 @@ def legal_minimum_wages(*, county_codes: set[str], on: date) -> dict[str, int | 
             ancestor = parents.get(ancestor)
         result[code] = province_tiers[tier if tier in province_tiers else max(province_tiers)]
     return result
-
-
-def _minimum_wage_tier(region: Region) -> int | None:
-    """The tier listed for the region, else for its nearest listed ancestor below the province."""
-    codes = [r.code for r in region_path(region) if r.level != Region.Level.PROVINCE]
-    tiers = dict(MinimumWageTier.objects.filter(region_id__in=codes).values_list("region_id", "tier"))
-    for code in reversed(codes):
-        if code in tiers:
-            return tiers[code]
-    return None
 
 
 @dataclass(frozen=True)
