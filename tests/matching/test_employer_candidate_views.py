@@ -3,7 +3,9 @@
 import html
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jobs.models import EmployerMember, JobPosting
@@ -140,3 +142,20 @@ def test_another_employers_offer_is_not_found(client, member):
     assert client.post(reverse("matching:offer_arrival", args=[offer.pk]), {"arrived": "yes"}).status_code == 404
     offer.refresh_from_db()
     assert offer.status == Offer.Status.ACCEPTED
+
+
+def test_the_dashboard_counts_offers_per_posting_without_a_query_per_row(client, member):
+    first = PostingFactory(employer=member.employer, headcount=5, title="甲")
+    OfferFactory(posting=first)
+    OfferFactory(posting=first)
+    dashboard = reverse("jobs:employer_dashboard")
+    client.get(dashboard)  # warm the session and caches
+    with CaptureQueriesContext(connection) as one:
+        page = text(client.get(dashboard))
+    for title in ("乙", "丙", "丁"):
+        OfferFactory(posting=PostingFactory(employer=member.employer, title=title))
+    with CaptureQueriesContext(connection) as four:
+        client.get(dashboard)
+
+    assert "<td>2</td>" in page and "<td>3</td>" in page  # two offered, three still open
+    assert len(four.captured_queries) == len(one.captured_queries)
