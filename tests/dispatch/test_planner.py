@@ -198,7 +198,7 @@ def test_stop_limit_caps_pickups_per_vehicle():
     assert sorted(len(t.stops) for t in trips) == [2, 3, 3]
 
 
-def test_seat_numbers_are_unique_in_a_trip_and_consecutive_for_a_cohort():
+def test_seat_numbers_are_unique_in_a_trip_and_consecutive_for_acohort_of():
     pl = places([(30.0, 104.0), (30.1, 104.1)], prefectures=[3, 3])
     cohorts = np.array([-1, 4, -1, 4, 4, -1, 9, 9, -1, -1])
     pax = passengers(np.array([0, 1, 0, 1, 1, 1, 0, 0, 1, 0]), cohorts=cohorts)

@@ -17,7 +17,7 @@ from outbox.models import OutboxEvent
 from outbox.services import event_consume
 from tests.accounts.factories import StaffFactory, county
 from tests.jobs.factories import MemberFactory, PostingFactory
-from tests.matching.test_runs import _cohort, skilled
+from tests.matching.factories import cohort_of, skilled
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,7 @@ def test_a_departed_trip_never_changes(posting):
 
 def test_a_cohort_sits_together(posting):
     group = [skilled(), skilled(), skilled()]
-    _cohort(*group)
+    cohort_of(*group)
     confirmed(posting, [skilled()])
     confirmed(posting, group)
 

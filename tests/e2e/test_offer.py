@@ -7,7 +7,7 @@ from matching.models import Offer
 from matching.services import runs
 from tests.e2e.session import log_in
 from tests.jobs.factories import MemberFactory, PostingFactory
-from tests.matching.test_runs import skilled
+from tests.matching.factories import skilled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,8 +5,8 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.session import log_in
 from tests.jobs.factories import PostingFactory, occupation
-from tests.matching.test_runs import skilled
-from tests.training.test_services import course_of, provider_member
+from tests.matching.factories import skilled
+from tests.training.factories import course_of, provider_member
 from training.models import Enrollment
 
 pytestmark = pytest.mark.django_db(transaction=True)

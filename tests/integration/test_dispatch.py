@@ -9,7 +9,7 @@ from django.db import close_old_connections, connection
 from dispatch import services
 from dispatch.models import Passenger, Trip
 from tests.dispatch.test_services import confirmed, posting, vehicles  # noqa: F401 (fixtures)
-from tests.matching.test_runs import skilled
+from tests.matching.factories import skilled
 from tests.services import require_services
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,7 @@ from matching.models import MatchRun, Offer
 from matching.services import offers, runs
 from matching.tasks import full_run
 from tests.jobs.factories import PostingFactory
-from tests.matching.test_runs import skilled
+from tests.matching.factories import skilled
 from tests.services import celery_worker, require_services
 from workers.services.profile import worker_changed_publish
 

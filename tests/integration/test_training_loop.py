@@ -9,9 +9,9 @@ from matching.models import Offer, Reservation
 from matching.services import runs
 from tests.integration.test_matching_worker import _wait
 from tests.jobs.factories import PostingFactory, occupation
-from tests.matching.test_runs import skilled
+from tests.matching.factories import skilled
 from tests.services import require_services
-from tests.training.test_services import course_of, provider_member
+from tests.training.factories import course_of, provider_member
 from training import services
 from training.models import Enrollment
 

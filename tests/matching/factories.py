@@ -7,8 +7,9 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from matching.models import MatchRun, Offer, Seat
-from tests.jobs.factories import PostingFactory
+from tests.jobs.factories import PostingFactory, occupation
 from tests.workers.factories import WorkerProfileFactory
+from workers.models import Cohort, CohortMember, Skill, Worker
 
 
 class MatchRunFactory(DjangoModelFactory):
@@ -43,3 +44,20 @@ class OfferFactory(DjangoModelFactory):
         lambda: {"experience": 60.0, "certificate": 30.0, "priority": 0.0, "cohort": 5.0, "seniority": 0.5}
     )
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=72))
+
+
+def skilled(*, years: int = 3, trade: str = "electronics_assembler", **fields) -> Worker:
+    """A signed-up worker with years of experience in one trade (electronics assembly by default)."""
+    worker = WorkerProfileFactory(**fields)
+    Skill.objects.create(worker=worker, occupation=occupation(trade), years=years)
+    return worker
+
+
+def cohort_of(*workers: Worker) -> Cohort:
+    """A group whose members have all confirmed: they are matched together or not at all."""
+    cohort = Cohort.objects.create(name="老乡", created_by=workers[0])
+    for i, worker in enumerate(workers):
+        CohortMember.objects.create(
+            cohort=cohort, worker=worker, phone_hash=f"hash-{i}", status=CohortMember.Status.CONFIRMED
+        )
+    return cohort

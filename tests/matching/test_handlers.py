@@ -9,7 +9,7 @@ from matching.models import MatchRun, Offer
 from outbox.models import OutboxEvent
 from outbox.services import event_consume, event_publish
 from tests.jobs.factories import PostingFactory
-from tests.matching.test_runs import skilled
+from tests.matching.factories import skilled
 from workers.services.privacy import TOPIC_WORKER_CHANGED
 
 pytestmark = pytest.mark.django_db

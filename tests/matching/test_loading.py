@@ -10,7 +10,7 @@ from matching.loading import ADULT_AGE, _adult_from, day_number, load_postings, 
 from matching.models import Offer
 from matching.services import runs
 from tests.jobs.factories import PostingFactory, occupation
-from tests.matching.test_runs import _cohort, skilled
+from tests.matching.factories import cohort_of, skilled
 from workers.models import Certificate, DestinationChoice, Worker
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_workers_load_with_skills_certificates_choices_and_dense_cohorts():
     DestinationChoice.objects.create(worker=first, province_id=first.hukou_county_id[:2] + "0000", rank=2)
     Certificate.objects.create(worker=first, name="电工证", occupation=occupation("electrician"), level=3)
     second, third = skilled(), skilled()
-    cohort = _cohort(second, third)
+    cohort = cohort_of(second, third)
 
     arrays, cohort_ids = load_workers(matchable_workers())
 

@@ -12,7 +12,7 @@ from matching.models import Offer, Seat
 from matching.services import notifications, offers, runs
 from outbox.models import OutboxEvent
 from tests.jobs.factories import MemberFactory, PostingFactory
-from tests.matching.test_runs import _cohort, skilled
+from tests.matching.factories import cohort_of, skilled
 from workers.models import Worker
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_declining_frees_the_seat_and_the_worker_seeks_again(offered, django_cap
 
 def test_one_member_declining_withdraws_the_whole_group():
     first, second = skilled(), skilled()
-    _cohort(first, second)
+    cohort_of(first, second)
     PostingFactory(headcount=2)
     runs.run_for_worker(worker_id=first.pk)
     mine = Offer.objects.get(worker=first)

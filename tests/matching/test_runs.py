@@ -14,16 +14,10 @@ from matching.services import runs
 from matching.services.offers import offer_decline
 from tests.accounts.factories import county
 from tests.jobs.factories import PostingFactory, occupation
-from tests.workers.factories import WorkerProfileFactory
-from workers.models import Certificate, Cohort, CohortMember, DestinationChoice, Skill, Worker
+from tests.matching.factories import cohort_of, skilled
+from workers.models import Certificate, DestinationChoice, Worker
 
 pytestmark = pytest.mark.django_db
-
-
-def skilled(*, years: int = 3, trade: str = "electronics_assembler", **fields) -> Worker:
-    worker = WorkerProfileFactory(**fields)
-    Skill.objects.create(worker=worker, occupation=occupation(trade), years=years)
-    return worker
 
 
 def test_a_new_worker_gets_the_best_paid_job_that_fits_with_the_reasons_kept():
@@ -172,18 +166,9 @@ def test_a_second_full_run_while_one_holds_the_lock_is_recorded_as_skipped():
     assert runs.run_full().status == MatchRun.Status.FINISHED
 
 
-def _cohort(*workers: Worker) -> Cohort:
-    cohort = Cohort.objects.create(name="老乡", created_by=workers[0])
-    for i, worker in enumerate(workers):
-        CohortMember.objects.create(
-            cohort=cohort, worker=worker, phone_hash=f"hash-{i}", status=CohortMember.Status.CONFIRMED
-        )
-    return cohort
-
-
 def test_a_cohort_gets_offers_at_one_posting_in_one_group():
     first, second = skilled(), skilled()
-    cohort = _cohort(first, second)
+    cohort = cohort_of(first, second)
     PostingFactory(headcount=2)
 
     runs.run_for_worker(worker_id=first.pk)
@@ -197,7 +182,7 @@ def test_a_cohort_gets_offers_at_one_posting_in_one_group():
 
 def test_a_cohort_is_not_split_when_a_posting_has_one_seat():
     first, second = skilled(), skilled()
-    _cohort(first, second)
+    cohort_of(first, second)
     PostingFactory(headcount=1)
 
     runs.run_for_worker(worker_id=first.pk)

@@ -10,6 +10,7 @@ from accounts.models import User
 from tests.accounts.factories import UserFactory, county
 from tests.jobs.factories import occupation, uscc
 from tests.workers.factories import WorkerProfileFactory
+from training import services
 from training.models import Course, Enrollment, Provider, ProviderMember, Session
 
 YIDU = "420581"
@@ -88,3 +89,38 @@ class EnrollmentFactory(DjangoModelFactory):
     enrolled_at = factory.LazyAttribute(
         lambda enrollment: enrollment.created_at if enrollment.status != Enrollment.Status.WAITLISTED else None
     )
+
+
+def provider_member(*, verified: bool = True, code: str = "530627") -> ProviderMember:
+    provider = services.provider_register(
+        user=UserFactory(role=User.Role.PROVIDER),
+        name="镇雄县职业技术学校",
+        kind=Provider.Kind.SCHOOL,
+        uscc=uscc(Provider.objects.count() + 1, region=code),
+        region=county(code),
+        address="镇雄县乌峰街道",
+        contact_name="王老师",
+        contact_phone="13700137001",
+    )
+    if verified:
+        Provider.objects.filter(pk=provider.pk).update(verification=Provider.Verification.VERIFIED)
+    return ProviderMember.objects.select_related("provider").get(provider=provider)
+
+
+def course_of(member: ProviderMember, *, capacity: int = 2, trade: str = "electronics_assembler", **fields) -> Course:
+    data = {
+        "title": "电子装配工培训",
+        "type": Course.Type.TARGETED,
+        "occupation": occupation(trade),
+        "certificate_level": 5,
+        "format": Course.Format.IN_PERSON,
+        "county": county("530627"),
+        "hours": 40,
+        "starts_on": timezone.localdate() + timedelta(days=3),
+        "ends_on": timezone.localdate() + timedelta(days=10),
+        "capacity": capacity,
+        "fee": 800,
+        "subsidy": 800,
+    } | fields
+    course = services.course_save(member=member, course=None, data=data)
+    return services.course_publish(member=member, course=course)

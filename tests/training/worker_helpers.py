@@ -1,56 +1,28 @@
-"""Small builders for the worker-side course tests, kept apart from the provider-side factories."""
+"""Builders for the worker-side course tests, on top of the training factories."""
 
-import itertools
 from datetime import timedelta
 
 from django.utils import timezone
 
 from reference.models import Occupation
-from tests.accounts.factories import county
-from tests.jobs.factories import occupation, uscc
-from training.models import Course, Provider
-
-_numbers = itertools.count(900)
-
-
-def provider(**fields: object) -> Provider:
-    number = next(_numbers)
-    defaults: dict[str, object] = {
-        "name": f"宜都市职业技术学校{number}",
-        "kind": Provider.Kind.SCHOOL,
-        "uscc": uscc(number, region="420581"),
-        "region": county("420581"),
-        "address": "湖北省宜都市陆城街道园林大道1号",
-        "contact_name": "王老师",
-        "verification": Provider.Verification.VERIFIED,
-    }
-    return Provider.objects.create(**{**defaults, **fields})
+from tests.jobs.factories import occupation
+from tests.training.factories import CourseFactory
+from training.models import Course
 
 
 def course(*, trade: str | Occupation = "electronics_assembler", days: int = 14, **fields: object) -> Course:
     """A published course of a verified provider, starting in `days` days, in person in Yidu unless told."""
     start = timezone.localdate() + timedelta(days=days)
-    defaults: dict[str, object] = {
-        "title": "电子产品装配工培训班",
-        "type": Course.Type.UPGRADE,
+    values: dict[str, object] = {
         "occupation": trade if isinstance(trade, Occupation) else occupation(trade),
-        "certificate_level": 5,
-        "format": Course.Format.IN_PERSON,
-        "county": county("420581"),
-        "hours": 40,
         "starts_on": start,
-        "ends_on": start + timedelta(days=10),
         "capacity": 30,
-        "fee": 1200,
         "subsidy": 1000,
-        "status": Course.Status.PUBLISHED,
+        **fields,
     }
-    values = {**defaults, **fields}
-    if "provider" not in values:
-        values["provider"] = provider()
-    if values["format"] == Course.Format.ONLINE and "county" not in fields:
+    if values.get("format") == Course.Format.ONLINE and "county" not in fields:
         values["county"] = None
-    return Course.objects.create(**values)
+    return CourseFactory(**values)
 
 
 def trade(code: str, name: str) -> Occupation:
