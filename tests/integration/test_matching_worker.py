@@ -38,8 +38,12 @@ def test_a_signed_up_worker_gets_an_offer_from_the_background_within_seconds(liv
 
     assert offer.posting_id == posting.pk
     assert time.monotonic() - started < 10
-    run = MatchRun.objects.get(trigger=MatchRun.Trigger.WORKER, subject_id=worker.pk)
-    assert run.status == MatchRun.Status.FINISHED
+    # The offer commits before the run records its figures: wait for that too.
+    finished = MatchRun.objects.filter(
+        trigger=MatchRun.Trigger.WORKER, subject_id=worker.pk, status=MatchRun.Status.FINISHED
+    )
+    run = _wait(finished.first, timeout=10, what="the run's record")
+    assert run.offers_made == 1
 
 
 def test_a_killed_worker_mid_run_leaves_no_duplicate_offers_after_redelivery(worker_id):
