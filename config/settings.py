@@ -160,6 +160,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "offers-expire": {"task": "matching.tasks.expire_offers", "schedule": 300},
     "offers-remind": {"task": "matching.tasks.remind_offers", "schedule": 900},
+    "travellers-remind": {"task": "dispatch.tasks.remind_travellers", "schedule": 3600},
 }
 # Queues split by kind so a long matching run never delays a text message; a
 # worker started without -Q consumes all of them.

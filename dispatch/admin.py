@@ -1,14 +1,14 @@
 """Console pages for dispatch: vehicle types and pickup points staff keep, and the planned trips (read-only)."""
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import NotFoundOutsideScope, ReadOnlyAdmin, ReadOnlyInline, console_user
-from accounts.models import User
 from accounts.pii import mask_name
 from dispatch.models import Passenger, PickupPoint, Stop, Trip, VehicleType
+from dispatch.selectors import trips_visible_to
 from reference.codes import scope_prefix
 
 
@@ -51,17 +51,6 @@ class PassengerInline(ReadOnlyInline):
     @admin.display(description=_("worker"))
     def worker_display(self, obj: Passenger) -> str:
         return mask_name(obj.offer.worker.real_name)
-
-
-def trips_visible_to(user: User) -> QuerySet[Trip]:
-    """Trips a staff member may see: to a site in their region or picking up there (all when nationwide)."""
-    trips = Trip.objects.all()
-    if user.is_superuser or user.nationwide:
-        return trips
-    if not user.home_region_id:
-        return trips.none()
-    prefix = scope_prefix(user.home_region_id)
-    return trips.filter(Q(site__county__code__startswith=prefix) | Q(stops__county__code__startswith=prefix)).distinct()
 
 
 @admin.register(Trip)

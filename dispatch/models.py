@@ -74,6 +74,11 @@ class Trip(models.Model):
     created_at = models.DateTimeField(_("planned at"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     cancelled_reason = models.CharField(_("why cancelled"), max_length=255, blank=True)
+    pinned = models.BooleanField(
+        _("kept as staff set it"),
+        default=False,
+        help_text=_("Staff changed this trip by hand: re-planning seats nobody new on it and moves nobody off it."),
+    )
 
     class Meta:
         verbose_name = _("trip")
@@ -125,6 +130,8 @@ class Passenger(models.Model):
     arrived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    terms_checked_at = models.DateTimeField(_("offer sheet re-confirmed at"), null=True, blank=True)
     terms_differ = models.BooleanField(_("terms differ from the offer"), default=False)
     terms_note = models.CharField(_("what differs"), max_length=255, blank=True)
 
@@ -139,3 +146,34 @@ class Passenger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trip_id} seat {self.seat}"
+
+
+class TripChange(models.Model):
+    """A hand change to a trip by staff (or its departure): who, when, what. Names no worker, only offer numbers."""
+
+    class Action(models.TextChoices):
+        MOVED = "moved", _("Workers moved")
+        VEHICLE = "vehicle", _("Vehicle changed")
+        CANCELLED = "cancelled", _("Cancelled")
+        DEPARTED = "departed", _("Departed")
+        NO_SHOW = "no_show", _("Did not board")
+
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("change"), max_length=10, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("trip change")
+        verbose_name_plural = _("trip changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.trip_id}: {self.get_action_display()}"

@@ -54,6 +54,11 @@ cluster="prefecture") -> Plan``
     cancelled trips are never reused. Re-planning with the same input returns no changes. A trip
     that only lost passengers keeps its vehicle type.
 
+``drop(trip, pids, ...)``, ``move(source, target, pids, ...)``, ``change_vehicle(trip, vehicle, ...)``
+    Hand changes by staff, on copies of planned trips: capacity holds, the stop and detour limits
+    are not applied (staff decide), times and km are recomputed. Their results are meant to be
+    kept as departed trips are (the services layer marks such trips pinned).
+
 Heuristic
 ---------
 Objective: fewest vehicles, then fewest km (then lowest cost). Passengers are split into
@@ -778,3 +783,115 @@ def replan(
     changed = {i for i in range(len(previous)) if trips[i] != previous[i]}
     changed.update(range(len(previous), len(trips)))
     return Replanned(trips, changed)
+
+
+# Hand changes -----------------------------------------------------------------------------------
+# Staff overrides and seats given back on a trip staff fixed: the limits of the heuristic (stops,
+# detour) are not applied, since staff decide; capacity always is.
+
+
+def _hand_ctx(places: Places, vehicles: Sequence[VehicleType], road_factor: float) -> _Ctx:
+    return _Ctx(places, vehicles, road_factor, 1.0, 1, "prefecture")
+
+
+def _editable(*trips: Trip) -> None:
+    if any(t.departed or t.cancelled for t in trips):
+        raise ValueError("only a planned trip changes by hand")
+
+
+def _close_gaps(trip: Trip) -> None:
+    """Number seats 1..n in their present order (a cohort on consecutive seats stays so)."""
+    order = sorted(trip.seats, key=lambda p: (trip.seats[p], p))
+    trip.seats = {p: i for i, p in enumerate(order, start=1)}
+
+
+def _drop_passengers(ctx: _Ctx, trip: Trip, pids: Sequence[int]) -> None:
+    for p in pids:
+        _remove(trip, p)
+    trip.stops = [s for s in trip.stops if s.passengers]
+    if trip.stops:
+        _set_geometry(ctx, trip)
+    else:
+        trip.cancelled = True
+        trip.km = trip.hours = 0.0
+        trip.seats = {}
+
+
+def drop(
+    trip: Trip, pids: Sequence[int], places: Places, vehicles: Sequence[VehicleType], *, road_factor: float = 1.3
+) -> Trip:
+    """A copy of a planned trip without the given passengers: empty stops go, times are recomputed, an empty trip is
+    cancelled. The others keep their seats and the stop order stays."""
+    _editable(trip)
+    out = copy.deepcopy(trip)
+    if any(p not in out.seats for p in pids):
+        raise ValueError("passenger not on the trip")
+    _drop_passengers(_hand_ctx(places, vehicles, road_factor), out, pids)
+    return out
+
+
+def move(
+    source: Trip,
+    target: Trip,
+    pids: Sequence[int],
+    places: Places,
+    vehicles: Sequence[VehicleType],
+    *,
+    road_factor: float = 1.3,
+) -> tuple[Trip, Trip]:
+    """Copies of two planned trips of one group after moving passengers from `source` to `target`.
+
+    Keeping a cohort whole is the caller's business. The target's riders keep their seats; the
+    moved ones take the first run of consecutive free seats (else the lowest free ones). A stop
+    at their origin is reused, else one is inserted where it adds the least distance. ValueError
+    when a passenger is not on the source, the trips are the same or not of one group, or the
+    target lacks free seats.
+    """
+    _editable(source, target)
+    if source is target or (source.site, source.window) != (target.site, target.window):
+        raise ValueError("passengers move between two trips of one site and window")
+    ctx = _hand_ctx(places, vehicles, road_factor)
+    src, dst = copy.deepcopy(source), copy.deepcopy(target)
+    origin_of = {p: s.origin for s in src.stops for p in s.passengers}
+    if not pids or any(p not in origin_of for p in pids):
+        raise ValueError("passenger not on the source trip")
+    cap = ctx.seats[dst.vehicle]
+    if dst.load + len(pids) > cap:
+        raise ValueError("the target trip has too few free seats")
+    _drop_passengers(ctx, src, pids)
+    used = set(dst.seats.values())
+    start = _seat_run(used, cap, len(pids))
+    free = iter(range(start, start + len(pids)) if start else (s for s in range(1, cap + 1) if s not in used))
+    for p in pids:
+        origin = origin_of[p]
+        stop = next((s for s in dst.stops if s.origin == origin), None)
+        if stop is None:
+            stop = Stop(origin=origin, passengers=[])
+            route = [s.origin for s in dst.stops]
+            best = min(
+                range(len(route) + 1), key=lambda i: (ctx.route_gc([*route[:i], origin, *route[i:]], dst.site), i)
+            )
+            dst.stops.insert(best, stop)
+        stop.passengers.append(p)
+        dst.seats[p] = next(free)
+    _set_geometry(ctx, dst)
+    return src, dst
+
+
+def change_vehicle(
+    trip: Trip, vehicle: int, places: Places, vehicles: Sequence[VehicleType], *, road_factor: float = 1.3
+) -> Trip:
+    """A copy of a planned trip on another vehicle type: times follow its speed; seats beyond its size are renumbered
+    (in order, so a cohort stays together). ValueError when the riders do not fit."""
+    _editable(trip)
+    ctx = _hand_ctx(places, vehicles, road_factor)
+    if not 0 <= vehicle < len(ctx.vehicles):
+        raise ValueError("no such vehicle type")
+    if trip.load > ctx.seats[vehicle]:
+        raise ValueError("the vehicle has too few seats for the riders")
+    out = copy.deepcopy(trip)
+    out.vehicle = vehicle
+    if max(out.seats.values(), default=0) > ctx.seats[vehicle]:
+        _close_gaps(out)
+    _set_geometry(ctx, out)
+    return out

@@ -22,3 +22,9 @@ def plan_for_offer(offer_id: int) -> int | None:
         return None
     site_id, travel_day = group
     return services.group_plan(site_id=site_id, travel_day=travel_day).changed
+
+
+@shared_task(name="dispatch.tasks.remind_travellers", acks_late=True, soft_time_limit=300, time_limit=360)
+def remind_travellers() -> int:
+    """Text tomorrow's riders their pickup once each (a reminded seat is not texted again)."""
+    return services.travellers_remind()

@@ -185,10 +185,28 @@ def offer_arrival(*, member: EmployerMember, offer_id: int, arrived: bool) -> Of
         JobPosting.objects.filter(pk=offer.posting_id).update(filled_count=F("filled_count") + 1)
         posting_mark_filled(posting=offer.posting)
     else:
-        Offer.objects.filter(pk=offer.pk).update(status=Status.NO_SHOW, closed_at=now)
-        _set_workers([offer.worker_id], Worker.Status.SEEKING)
-        _rematch_postings([offer.posting_id])
-        _announce_ended([offer])
+        _no_show(offer, now=now)
+    offer.refresh_from_db()
+    return offer
+
+
+def _no_show(offer: Offer, *, now: datetime) -> None:
+    Offer.objects.filter(pk=offer.pk).update(status=Status.NO_SHOW, closed_at=now)
+    _set_workers([offer.worker_id], Worker.Status.SEEKING)
+    _rematch_postings([offer.posting_id])
+    _announce_ended([offer])
+
+
+@transaction.atomic
+def offer_missed_trip(*, offer_id: int) -> Offer:
+    """A confirmed worker did not board the trip to work (staff say so): a no-show whose seat goes back to matching.
+
+    Who may say so is the caller's business (dispatch checks the staff member's region).
+    """
+    offer = Offer.objects.select_for_update().get(pk=offer_id)
+    if offer.status != Status.CONFIRMED:
+        raise OfferError(_("Only a confirmed worker can miss the trip."), code="not_confirmed")
+    _no_show(offer, now=_now())
     offer.refresh_from_db()
     return offer
 
