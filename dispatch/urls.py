@@ -1,8 +1,5 @@
-from django.urls import path
+from dispatch.views import checkin, employer, worker
 
-from dispatch import views
-
+# Each page module lists its own routes next to its views.
 app_name = "dispatch"
-urlpatterns = [
-    path("employer/trips/", views.incoming, name="incoming"),
-]
+urlpatterns = [*worker.urlpatterns, *checkin.urlpatterns, *employer.urlpatterns]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -35,3 +36,8 @@ def incoming(request: HttpRequest) -> HttpResponse:
         days[timezone.localtime(trip.arrival_at).date()].append(trip)
     arrivals = [{"day": day, "trips": rows, "workers": sum(t.riders for t in rows)} for day, rows in days.items()]
     return render(request, "dispatch/employer/incoming.html", {"employer": member.employer, "arrivals": arrivals})
+
+
+urlpatterns = [
+    path("employer/trips/", incoming, name="incoming"),
+]

@@ -1,0 +1,5 @@
+"""Boarding check-in by staff."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
