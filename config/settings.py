@@ -250,7 +250,9 @@ OFFER_ANSWER_HOURS = env_int("OFFER_ANSWER_HOURS", 72, minimum=1)
 OFFER_REMIND_HOURS = env_int("OFFER_REMIND_HOURS", 12, minimum=1)
 
 # Dispatch: travel the days before the start date; a route may run this much longer than the direct road.
+# With DISPATCH_POOL_DAYS = n > 1 vehicles leave every n days, and the starts of n days share them.
 DISPATCH_LEAD_DAYS = env_int("DISPATCH_LEAD_DAYS", 2, minimum=0)
+DISPATCH_POOL_DAYS = env_int("DISPATCH_POOL_DAYS", 1, minimum=1)
 DISPATCH_DETOUR_PERCENT = env_int("DISPATCH_DETOUR_PERCENT", 150, minimum=100)
 DISPATCH_MAX_STOPS = env_int("DISPATCH_MAX_STOPS", 6, minimum=1)
 

@@ -20,7 +20,9 @@ of that and ceil(origins / 6 stops), since every origin needs a stop and a vehic
 its ratios may fall below 1); util = passengers / seats of the vehicles used; peak MB = the
 resident-set high-water mark during planning minus the resident set before it (reset through
 /proc/self/clear_refs where available, else the process high-water mark).
-A re-planning row cancels 1% of passengers and adds 1% new ones to the first fleet's plan.
+The "pooled 3 d" row plans the coaches with departures every three days (DISPATCH_POOL_DAYS=3),
+so that the starts of three days share vehicles. A re-planning row cancels 1% of passengers and
+adds 1% new ones to the first fleet's plan.
 """
 
 import argparse
@@ -41,6 +43,7 @@ from dispatch.planner import Passengers, Places, VehicleType, plan, replan  # no
 RECEIVING = {"44": 3.0, "33": 2.0, "32": 2.0, "31": 1.0, "35": 1.2, "11": 0.8}
 SENDING = {"51": 8, "41": 9, "34": 7, "43": 6, "52": 5, "42": 5, "36": 5, "45": 5, "50": 4, "53": 3, "62": 3}
 MAX_STOPS = 6  # the planner's default
+POOL = 3  # days of starts that share a departure in the pooled row
 COACHES = [VehicleType("coach", 45, 8.0, 70.0), VehicleType("large coach", 53, 9.5, 70.0)]
 FLEETS = {
     "coach 45/53": COACHES,
@@ -132,6 +135,29 @@ def measured(fn):
     return out, seconds, (rss_kb("VmHWM") - before) / 1024
 
 
+def report(name, pax, places, pref, fleet, cluster):
+    """Plan one instance with one fleet and print its row of figures; returns the plan."""
+    key = np.stack([pax.site, pax.window, pref[pax.origin]])
+    _, cluster_n = np.unique(key, axis=1, return_counts=True)
+    # Origins per cluster, in the same (lexicographic) cluster order.
+    stops_key = np.unique(np.stack([pax.site, pax.window, pref[pax.origin], pax.origin]), axis=1)
+    _, cluster_m = np.unique(stops_key[:3], axis=1, return_counts=True)
+    result, seconds, peak = measured(lambda: plan(pax, places, fleet, cluster=cluster))
+    trips = result.trips
+    cmax = max(v.seats for v in fleet)
+    lb_cl = int(np.sum(-(-cluster_n // cmax)))
+    lb_st = int(np.sum(np.maximum(-(-cluster_n // cmax), -(-cluster_m // MAX_STOPS))))
+    seats = sum(fleet[t.vehicle].seats for t in trips)
+    km = sum(t.km for t in trips)
+    print(
+        f"{name:<12} {len(pax):>10,} {len(result.groups):>7,} {len(trips):>8,} {result.lower_bound:>7,} "
+        f"{len(trips) / result.lower_bound:>6.3f} {lb_cl:>7,} {len(trips) / lb_cl:>6.3f} "
+        f"{lb_st:>7,} {len(trips) / lb_st:>6.3f} {km:>12,.0f} "
+        f"{len(pax) / seats:>6.1%} {seconds:>8.2f} {peak:>8.0f}"
+    )
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passengers", type=int, default=100_000)
@@ -145,11 +171,6 @@ def main() -> None:
         f"instance: {len(pax):,} passengers, {len(pref):,} counties, {args.sites:,} sites, "
         f"{(pax.cohort >= 0).mean():.1%} in cohorts, built in {time.perf_counter() - t:.1f} s"
     )
-    key = np.stack([pax.site, pax.window, pref[pax.origin]])
-    _, cluster_n = np.unique(key, axis=1, return_counts=True)
-    # Origins per cluster, in the same (lexicographic) cluster order.
-    stops_key = np.unique(np.stack([pax.site, pax.window, pref[pax.origin], pax.origin]), axis=1)
-    _, cluster_m = np.unique(stops_key[:3], axis=1, return_counts=True)
     head = (
         f"{'fleet':<12} {'passengers':>10} {'groups':>7} {'vehicles':>8} {'LB':>7} {'ratio':>6} "
         f"{'LB(cl)':>7} {'ratio':>6} {'LB(st)':>7} {'ratio':>6} {'km':>12} {'util':>6} {'seconds':>8} {'peak MB':>8}"
@@ -159,20 +180,11 @@ def main() -> None:
     first = None
     for name, fleet in FLEETS.items():
         cluster = 150.0 if name.startswith("radius") else "prefecture"
-        result, seconds, peak = measured(lambda fleet=fleet, cluster=cluster: plan(pax, places, fleet, cluster=cluster))
+        result = report(name, pax, places, pref, fleet, cluster)
         first = first or (result, fleet)
-        trips = result.trips
-        cmax = max(v.seats for v in fleet)
-        lb_cl = int(np.sum(-(-cluster_n // cmax)))
-        lb_st = int(np.sum(np.maximum(-(-cluster_n // cmax), -(-cluster_m // MAX_STOPS))))
-        seats = sum(fleet[t.vehicle].seats for t in trips)
-        km = sum(t.km for t in trips)
-        print(
-            f"{name:<12} {len(pax):>10,} {len(result.groups):>7,} {len(trips):>8,} {result.lower_bound:>7,} "
-            f"{len(trips) / result.lower_bound:>6.3f} {lb_cl:>7,} {len(trips) / lb_cl:>6.3f} "
-            f"{lb_st:>7,} {len(trips) / lb_st:>6.3f} {km:>12,.0f} "
-            f"{len(pax) / seats:>6.1%} {seconds:>8.2f} {peak:>8.0f}"
-        )
+    # Departures every POOL days (DISPATCH_POOL_DAYS): the starts of three days share vehicles.
+    pooled = Passengers(id=pax.id, origin=pax.origin, cohort=pax.cohort, site=pax.site, window=pax.window // POOL)
+    report(f"pooled {POOL} d", pooled, places, pref, FLEETS["coach 45/53"], "prefecture")
     # Re-planning: 1% cancel, 1% new passengers (copies of random rows under new ids).
     if first is None:
         return

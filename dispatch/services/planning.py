@@ -57,8 +57,21 @@ class GroupReport:
 
 
 def travel_day_for(posting: JobPosting) -> date:
-    """The day a worker travels to start on the posting's start date."""
-    return posting.start_date - timedelta(days=settings.DISPATCH_LEAD_DAYS)
+    """The departure day that carries a worker starting on the posting's start date.
+
+    Vehicles leave every DISPATCH_POOL_DAYS days (counted from the calendar's first day, so every
+    process agrees); a worker takes the last departure at least DISPATCH_LEAD_DAYS before the start.
+    """
+    latest = posting.start_date - timedelta(days=settings.DISPATCH_LEAD_DAYS)
+    return latest - timedelta(days=latest.toordinal() % settings.DISPATCH_POOL_DAYS)
+
+
+def _start_days(travel_day: date) -> tuple[date, date]:
+    """The first and last start dates whose workers travel on this departure day."""
+    if travel_day.toordinal() % settings.DISPATCH_POOL_DAYS:
+        raise ValueError(f"{travel_day} is not a departure day")
+    first = travel_day + timedelta(days=settings.DISPATCH_LEAD_DAYS)
+    return first, first + timedelta(days=settings.DISPATCH_POOL_DAYS - 1)
 
 
 @dataclass
@@ -116,11 +129,10 @@ def group_load(site_id: int, travel_day: date) -> Group:
     """Lock the group and read it: confirmed offers, live trips, vehicle types and places, as planner input."""
     group_lock(site_id, travel_day)
     site = Site.objects.select_related("county").get(pk=site_id)
-    start = travel_day + timedelta(days=settings.DISPATCH_LEAD_DAYS)
     offers = [
         offer
         for offer in Offer.objects.filter(
-            status=Offer.Status.CONFIRMED, posting__site_id=site_id, posting__start_date=start
+            status=Offer.Status.CONFIRMED, posting__site_id=site_id, posting__start_date__range=_start_days(travel_day)
         )
         .select_related("worker__hukou_county")
         .order_by("pk")

@@ -11,6 +11,7 @@ from matching.models import Offer
 from matching.services import offers
 from tests.accounts.factories import StaffFactory, county
 from tests.dispatch.factories import confirmed, coordinates
+from tests.jobs.factories import PostingFactory, occupation
 from tests.matching.factories import cohort_of, skilled
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +185,27 @@ def test_a_worker_who_does_not_come_is_a_no_show_and_the_seat_goes_back(two_trip
     assert Offer.objects.get(pk=offer_id).status == Offer.Status.NO_SHOW
     assert not Passenger.objects.filter(offer_id=offer_id).exists()
     assert TripChange.objects.filter(trip=zhenxiong, action=TripChange.Action.NO_SHOW).exists()
+
+
+def test_with_pooled_departures_the_starts_of_several_days_share_a_vehicle(settings, posting):
+    settings.DISPATCH_LEAD_DAYS, settings.DISPATCH_POOL_DAYS = 1, 3
+    # Welders, so that the second worker's offer is for this posting.
+    later = PostingFactory(
+        site=posting.site,
+        employer=posting.employer,
+        occupation=occupation("welder"),
+        start_date=posting.start_date + timedelta(days=1),
+    )
+    day = services.travel_day_for(posting)
+    if services.travel_day_for(later) != day:  # the two starts straddle a departure day: move the second one back
+        later.start_date = posting.start_date - timedelta(days=1)
+        later.save()
+    assert services.travel_day_for(later) == day
+    assert 1 <= (posting.start_date - day).days <= 3
+
+    assert len(confirmed(posting, [skilled()]) + confirmed(later, [skilled(trade="welder")])) == 2
+    services.group_plan(site_id=posting.site_id, travel_day=day)
+
+    assert Trip.objects.get().passengers.count() == 2
+    with pytest.raises(ValueError, match="not a departure day"):
+        services.group_plan(site_id=posting.site_id, travel_day=day + timedelta(days=1))
