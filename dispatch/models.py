@@ -11,13 +11,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VehicleType(models.Model):
     """A kind of vehicle the bureau charters: coach, large coach, train coach. Staff may add more."""
 
     name = models.CharField(_("name"), max_length=64, unique=True)
-    seats = models.PositiveSmallIntegerField(_("seats"))
+    seats = models.PositiveSmallIntegerField(pgettext_lazy("in a vehicle", "seats"))
     cost_per_km = models.DecimalField(_("cost per km (yuan)"), max_digits=7, decimal_places=2)
     speed_kmh = models.PositiveSmallIntegerField(_("average speed (km/h)"))
     active = models.BooleanField(_("in use"), default=True)
@@ -121,7 +122,7 @@ class Passenger(models.Model):
     trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="passengers")
     stop = models.ForeignKey(Stop, on_delete=models.PROTECT, related_name="passengers")
     offer = models.OneToOneField("matching.Offer", on_delete=models.PROTECT, related_name="passenger")
-    seat = models.PositiveSmallIntegerField(_("seat"))
+    seat = models.PositiveSmallIntegerField(pgettext_lazy("in a vehicle", "seat"))
     boarded_at = models.DateTimeField(_("boarded at"), null=True, blank=True)
     boarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

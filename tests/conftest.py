@@ -17,7 +17,7 @@ from django.utils import translation
 
 from tests.services import celery_worker, require_services, services_available
 
-pytest_plugins = ["tests.reference.fixtures"]
+pytest_plugins = ["tests.reference.fixtures", "tests.dispatch.fixtures"]
 
 
 @pytest.fixture(autouse=True)

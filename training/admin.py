@@ -8,8 +8,6 @@ Workers appear by a masked name only.
 """
 
 import csv
-from datetime import date
-from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,7 +17,6 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,24 +24,15 @@ from accounts.admin import DecisionAdmin, NotFoundOutsideScope, ReadOnlyAdmin, R
 from accounts.models import User
 from accounts.pii import mask_name
 from config.exports import spreadsheet_safe
-from reference.codes import scope_prefix
+from console.periods import PeriodForm, region_prefix, this_year
 from training.models import Course, Enrollment, Provider, ProviderMember
 from training.selectors import TrainingStatistics, training_statistics
 from training.services import NOTE_MAX_LENGTH, provider_verify
 
 
-def _prefix(user: User) -> str | None:
-    """The region prefix a staff member sees; "" for all of it, None for nothing."""
-    if user.is_superuser or user.nationwide:
-        return ""
-    if user.home_region_id is None:
-        return None
-    return scope_prefix(user.home_region_id)
-
-
 def _visible(user: User, *lookups: str) -> Q:
     """Rows whose region code under any of `lookups` lies in the staff member's region."""
-    prefix = _prefix(user)
+    prefix = region_prefix(user)
     if prefix is None:
         return Q(pk__in=[])
     if not prefix:
@@ -156,22 +144,6 @@ class ProviderAdmin(DecisionAdmin):
 # Courses and their statistics ------------------------------------------------------------
 
 
-class StatisticsForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
-            raise ValidationError(_("The period cannot end before it starts."), code="period")
-        return cleaned
-
-
-def _this_year() -> dict[str, date]:
-    today = timezone.localdate()
-    return {"start": today.replace(month=1, day=1), "end": today.replace(month=12, day=31)}
-
-
 def _statistics_csv(stats: TrainingStatistics) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="training-{stats.start:%Y%m%d}-{stats.end:%Y%m%d}.csv"'
@@ -240,11 +212,11 @@ class CourseAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
     def statistics_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        prefix = _prefix(console_user(request))
+        prefix = region_prefix(console_user(request))
         if prefix is None:
             raise PermissionDenied
-        form = StatisticsForm(request.GET if "start" in request.GET else None, initial=_this_year())
-        period = form.cleaned_data if form.is_valid() else _this_year()
+        form = PeriodForm(request.GET if "start" in request.GET else None, initial=this_year())
+        period = form.cleaned_data if form.is_valid() else this_year()
         stats = training_statistics(start=period["start"], end=period["end"], region_code=prefix or None)
         if request.GET.get("format") == "csv" and (form.is_valid() or not form.is_bound):
             return _statistics_csv(stats)

@@ -52,7 +52,8 @@ def passenger_move(*, staff: User, offer_id: int, trip_id: int) -> list[int]:
         raise DispatchError(_("This worker has no seat to move."), code="no_seat")
     group, source = _planned_group(staff, passenger.trip_id)
     target = next((i for i, row in enumerate(group.rows) if row.pk == trip_id), None)
-    if target is None or target == source or group.rows[target].status != Trip.Status.PLANNED:
+    visible = trips_visible_to(staff).filter(pk=trip_id).exists()
+    if target is None or target == source or group.rows[target].status != Trip.Status.PLANNED or not visible:
         raise DispatchError(_("Choose another planned trip to the same site on the same day."), code="bad_target")
     cohort = passenger.offer.group
     moving = [

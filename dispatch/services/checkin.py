@@ -18,7 +18,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.models import AssistanceGrant, User
+from accounts.services import assisted_action_record
 from accounts.sms import send_sms
 from dispatch.models import Passenger, Trip
 from dispatch.selectors import trips_visible_to
@@ -96,8 +97,11 @@ def passenger_arrival(*, member: EmployerMember, offer_id: int, arrived: bool) -
 
 
 @transaction.atomic
-def passenger_terms(*, worker: Worker, as_offered: bool, note: str = "") -> Passenger:
-    """On arrival the worker re-confirms the offer sheet, or says what differs; a difference alerts both bureaus."""
+def passenger_terms(
+    *, worker: Worker, as_offered: bool, note: str = "", grant: AssistanceGrant | None = None
+) -> Passenger:
+    """On arrival the worker (or a helper, recorded) re-confirms the offer sheet, or says what differs; a difference
+    alerts both bureaus."""
     passenger = (
         Passenger.objects.select_for_update()
         .filter(offer__worker=worker, arrived_at__isnull=False)
@@ -113,6 +117,13 @@ def passenger_terms(*, worker: Worker, as_offered: bool, note: str = "") -> Pass
     passenger.terms_differ = not as_offered
     passenger.terms_note = "" if as_offered else note[:255]
     passenger.save(update_fields=["terms_checked_at", "terms_differ", "terms_note"])
+    if grant is not None:
+        assisted_action_record(
+            grant=grant,
+            action="trip.terms",
+            description=_("Offer sheet confirmed on arrival") if as_offered else _("Terms reported as different"),
+            target=passenger.offer,
+        )
     if passenger.terms_differ:
         _alert_staff(passenger)
     return passenger

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from accounts.models import SmsMessage
+from accounts.models import AssistedAction, SmsMessage
+from accounts.services import assistance_start
 from dispatch import services
 from dispatch.models import Passenger, Trip
 from matching.models import Offer
-from tests.accounts.factories import StaffFactory, county
+from tests.accounts.factories import AgentFactory, StaffFactory, county
 from tests.dispatch.factories import confirmed
 from tests.jobs.factories import MemberFactory
 from tests.matching.factories import skilled
@@ -97,3 +98,20 @@ def test_tomorrows_riders_are_reminded_once(seat, django_capture_on_commit_callb
 
     [message] = SmsMessage.objects.filter(kind="dispatch.reminder")
     assert f"{seat.seat}" in message.body and seat.stop.place in message.body
+
+
+def test_an_agent_answering_for_the_worker_is_recorded(seat, posting):
+    services.passenger_arrival(member=MemberFactory(employer=posting.employer), offer_id=seat.offer_id, arrived=True)
+    worker = seat.offer.worker
+    worker.user.set_phone("13800000009")
+    worker.user.save()
+    agent = AgentFactory(home_region=county("530627"))
+    grant = assistance_start(
+        actor=agent, worker_phone=worker.user.phone, consent_method="signed_form", form_reference="A"
+    )
+
+    services.passenger_terms(worker=worker, as_offered=True, grant=grant)
+
+    [action] = AssistedAction.objects.all()
+    assert (action.action, action.grant.actor) == ("trip.terms", agent)
+    assert (action.target_type, action.target_id) == ("matching.offer", str(seat.offer_id))

@@ -36,7 +36,7 @@ def test_moving_a_passenger_adds_a_stop_on_the_target_and_recomputes_both_routes
     assert dst.load == 4 and dst.seats[0] == 4
     assert {s.origin for s in dst.stops} == {0, 1}
     assert dst.km > second.km and dst.hours > second.hours
-    assert [s.offset_hours for s in dst.stops][0] == 0.0
+    assert dst.stops[0].offset_hours == 0.0
     assert first.load == 3 and second.load == 3  # the inputs are not modified
 
 

@@ -5,51 +5,21 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import SmsMessage
 from config.celery import app
 from dispatch import services
-from dispatch.models import Passenger, Trip, VehicleType
+from dispatch.models import Passenger, Trip
 from matching.models import Offer
-from matching.services import offers, runs
+from matching.services import offers
 from outbox.models import OutboxEvent
 from outbox.services import event_consume
 from tests.accounts.factories import StaffFactory, county
-from tests.jobs.factories import MemberFactory, PostingFactory
+from tests.dispatch.factories import confirmed
+from tests.jobs.factories import MemberFactory
 from tests.matching.factories import cohort_of, skilled
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def vehicles():
-    # Tests run without migrations, so the vehicle types of the data migration are made here.
-    VehicleType.objects.create(name="大客车（45座）", seats=45, cost_per_km="6.50", speed_kmh=70)
-    VehicleType.objects.create(name="大型客车（53座）", seats=53, cost_per_km="7.20", speed_kmh=70)
-
-
-def _coordinates(code: str, lat: float, lng: float) -> None:
-    region = county(code)
-    type(region).objects.filter(code=code).update(lat=lat, lng=lng)
-
-
-@pytest.fixture
-def posting():
-    _coordinates("530627", 27.44, 104.87)  # Zhenxiong, Yunnan: the workers' home
-    _coordinates("441900", 23.02, 113.75)  # Dongguan: the factory
-    return PostingFactory(headcount=100, start_date=timezone.localdate() + timedelta(days=20))
-
-
-def confirmed(posting, workers) -> list[Offer]:
-    member = MemberFactory(employer=posting.employer)
-    for worker in workers:
-        runs.run_for_worker(worker_id=worker.pk)
-    made = list(Offer.objects.filter(posting=posting, worker__in=workers))
-    for offer in made:
-        offers.offer_accept(worker=offer.worker, offer_id=offer.pk)
-        offers.offer_confirm(member=member, offer_id=offer.pk)
-    return made
 
 
 def test_confirmed_offers_get_seats_on_a_planned_trip_two_days_before_the_start(posting):

@@ -8,14 +8,14 @@ from django.db import close_old_connections, connection
 
 from dispatch import services
 from dispatch.models import Passenger, Trip
-from tests.dispatch.test_services import confirmed, posting, vehicles  # noqa: F401 (fixtures)
+from tests.dispatch.factories import confirmed
 from tests.matching.factories import skilled
 from tests.services import require_services
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_planners_for_the_same_window_make_one_plan(posting):  # noqa: F811
+def test_two_planners_for_the_same_window_make_one_plan(posting):
     require_services()
     confirmed(posting, [skilled() for _ in range(5)])
     day = posting.start_date - timedelta(days=2)
