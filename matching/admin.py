@@ -6,7 +6,6 @@ postings: a staff member sees an offer when the worker's home county or the
 posting's county lies in their region.
 """
 
-import csv
 from typing import Any
 
 from django.contrib import admin, messages
@@ -22,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.admin import NotFoundOutsideScope, ReadOnlyAdmin, console_user
-from config.exports import spreadsheet_safe
+from config.exports import csv_download
 from matching import candidates
 from matching.fairness import DIMENSIONS
 from matching.models import MatchRun, Offer
@@ -161,12 +160,8 @@ def _group_label(row: dict) -> str:
 
 
 def _fairness_csv(run: MatchRun, rows: list[dict]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="fairness-run-{run.pk}.csv"'
-    # A byte-order mark lets spreadsheet programs read the Chinese names as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    return csv_download(
+        f"fairness-run-{run.pk}.csv",
         [
             gettext("dimension"),
             pgettext("fairness report column", "group"),
@@ -174,12 +169,9 @@ def _fairness_csv(run: MatchRun, rows: list[dict]) -> HttpResponse:
             gettext("workers matched"),
             gettext("match rate"),
             gettext("mean net monthly pay of the matched (yuan)"),
-        ]
-    )
-    for row in rows:
-        writer.writerow(
-            spreadsheet_safe(value)
-            for value in (
+        ],
+        (
+            (
                 str(DIMENSIONS[row["dimension"]]),
                 row["group_label"],
                 row["considered"],
@@ -187,8 +179,9 @@ def _fairness_csv(run: MatchRun, rows: list[dict]) -> HttpResponse:
                 row["match_rate"] if row["match_rate"] is not None else "",
                 row["mean_net_pay"] if row["mean_net_pay"] is not None else "",
             )
-        )
-    return response
+            for row in rows
+        ),
+    )
 
 
 def offers_visible_to(user: Any) -> QuerySet[Offer]:

@@ -7,8 +7,6 @@ the worker's home county or the provider does. Anything outside answers 404.
 Workers appear by a masked name only.
 """
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -23,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin import DecisionAdmin, NotFoundOutsideScope, ReadOnlyAdmin, ReadOnlyInline, console_user
 from accounts.models import User
 from accounts.pii import mask_name
-from config.exports import spreadsheet_safe
+from config.exports import csv_download
 from console.periods import PeriodForm, region_prefix, this_year
 from training.models import Course, Enrollment, Provider, ProviderMember
 from training.selectors import TrainingStatistics, training_statistics
@@ -145,20 +143,15 @@ class ProviderAdmin(DecisionAdmin):
 
 
 def _statistics_csv(stats: TrainingStatistics) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="training-{stats.start:%Y%m%d}-{stats.end:%Y%m%d}.csv"'
-    # A byte-order mark lets spreadsheet programs read the Chinese names as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [gettext("breakdown"), gettext("group"), gettext("enrolled"), gettext("completed"), gettext("certified")]
+    return csv_download(
+        f"training-{stats.start:%Y%m%d}-{stats.end:%Y%m%d}.csv",
+        [gettext("breakdown"), gettext("group"), gettext("enrolled"), gettext("completed"), gettext("certified")],
+        (
+            (breakdown, row.label, row.enrolled, row.completed, row.certified)
+            for breakdown, rows in ((gettext("course type"), stats.by_type), (gettext("home county"), stats.by_county))
+            for row in rows
+        ),
     )
-    for breakdown, rows in ((gettext("course type"), stats.by_type), (gettext("home county"), stats.by_county)):
-        for row in rows:
-            writer.writerow(
-                spreadsheet_safe(value) for value in (breakdown, row.label, row.enrolled, row.completed, row.certified)
-            )
-    return response
 
 
 @admin.register(Course)

@@ -1,6 +1,5 @@
 """A trip's manifest: rows with masked names, and its CSV (no phones, no ID numbers)."""
 
-import csv
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
 from accounts.pii import mask_name
-from config.exports import spreadsheet_safe
+from config.exports import csv_download
 from dispatch.models import Passenger, Trip
 
 # The manifest -----------------------------------------------------------------------------------
@@ -56,12 +55,8 @@ def _local(moment: datetime | None) -> str:
 
 
 def manifest_csv(trip: Trip, rows: list[ManifestRow]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="manifest-trip-{trip.pk}-{trip.travel_day:%Y%m%d}.csv"'
-    # A byte-order mark lets spreadsheet programs read the Chinese names as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    return csv_download(
+        f"manifest-trip-{trip.pk}-{trip.travel_day:%Y%m%d}.csv",
         [
             gettext("trip"),
             gettext("site"),
@@ -72,12 +67,9 @@ def manifest_csv(trip: Trip, rows: list[ManifestRow]) -> HttpResponse:
             gettext("worker"),
             gettext("boarded at"),
             gettext("arrived at"),
-        ]
-    )
-    for row in rows:
-        writer.writerow(
-            spreadsheet_safe(value)
-            for value in (
+        ],
+        (
+            (
                 trip.pk,
                 trip.site.name,
                 f"{trip.travel_day:%Y-%m-%d}",
@@ -88,5 +80,6 @@ def manifest_csv(trip: Trip, rows: list[ManifestRow]) -> HttpResponse:
                 _local(row.boarded_at),
                 _local(row.arrived_at),
             )
-        )
-    return response
+            for row in rows
+        ),
+    )

@@ -5,7 +5,6 @@ period that defaults to this calendar year: tables, a CSV of every table, and
 a bar chart of workers per month drawn on the server (no script).
 """
 
-import csv
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext
 
 from accounts.admin import console_user
-from config.exports import spreadsheet_safe
+from config.exports import csv_download
 from console.periods import PeriodForm, region_prefix, this_year
 from dispatch.statistics import MonthRow, TransportRow, TransportStatistics, transport_statistics
 from reference.models import Region
@@ -82,12 +81,19 @@ def _percent(row: TransportRow) -> str:
 
 def statistics_csv(stats: TransportStatistics) -> HttpResponse:
     """Every table of the page in one CSV: a column names the table, cells are safe from formulas."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="transport-{stats.start:%Y%m%d}-{stats.end:%Y%m%d}.csv"'
-    # A byte-order mark lets spreadsheet programs read the Chinese names as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    tables: list[tuple[str, tuple[TransportRow, ...]]] = [
+        (gettext("total"), (stats.total,)),
+        (gettext("month"), stats.by_month),
+        (gettext("destination province"), stats.by_destination),
+    ]
+    rows: list[tuple[Any, ...]] = [
+        (table, row.label, row.workers, row.trips, row.seats, _percent(row), row.km)
+        for table, table_rows in tables
+        for row in table_rows
+    ]
+    rows += [(gettext("origin province"), row.label, row.workers, row.trips, "", "", "") for row in stats.by_origin]
+    return csv_download(
+        f"transport-{stats.start:%Y%m%d}-{stats.end:%Y%m%d}.csv",
         [
             gettext("table"),
             gettext("group"),
@@ -96,21 +102,9 @@ def statistics_csv(stats: TransportStatistics) -> HttpResponse:
             gettext("seats offered"),
             gettext("seat utilisation"),
             gettext("km"),
-        ]
+        ],
+        rows,
     )
-    tables: list[tuple[str, tuple[TransportRow, ...]]] = [
-        (gettext("total"), (stats.total,)),
-        (gettext("month"), stats.by_month),
-        (gettext("destination province"), stats.by_destination),
-    ]
-    for table, rows in tables:
-        for row in rows:
-            cells: tuple[Any, ...] = (table, row.label, row.workers, row.trips, row.seats, _percent(row), row.km)
-            writer.writerow(spreadsheet_safe(cell) for cell in cells)
-    for origin in stats.by_origin:
-        cells = (gettext("origin province"), origin.label, origin.workers, origin.trips, "", "", "")
-        writer.writerow(spreadsheet_safe(cell) for cell in cells)
-    return response
 
 
 class TransportStatisticsMixin(_AdminBase):

@@ -6,7 +6,6 @@ choose a province or see all); it draws its bar chart as SVG on the server
 and offers the same figures as CSV.
 """
 
-import csv
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -20,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-from config.exports import spreadsheet_safe
+from config.exports import csv_download
 from matching.recommendations import CountyGaps, skill_gaps_by_county, skill_gaps_for
 from reference.models import Occupation, Region
 from workers.views.common import subject_for
@@ -108,13 +107,8 @@ def _bars(rows: list[CountyGaps]) -> list[Bar]:
 
 
 def _csv(rows: list[CountyGaps], scope: Scope) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = scope.region.code if scope.region else "all"
-    response["Content-Disposition"] = f'attachment; filename="skill-gaps-{name}.csv"'
-    # A byte-order mark lets spreadsheet programs read the Chinese names as UTF-8.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
+    return csv_download(
+        f"skill-gaps-{scope.region.code if scope.region else 'all'}.csv",
         [
             _("county code"),
             _("county"),
@@ -125,25 +119,23 @@ def _csv(rows: list[CountyGaps], scope: Scope) -> HttpResponse:
             _("open positions nationally"),
             _("seeking workers with the skill"),
             _("share with the skill (%)"),
-        ]
-    )
-    for county in rows:
-        for rank, gap in enumerate(county.gaps, start=1):
-            writer.writerow(
-                spreadsheet_safe(value)
-                for value in (
-                    county.county.code,
-                    county.county.name,
-                    county.seekers,
-                    rank,
-                    gap.occupation.code,
-                    gap.occupation.name,
-                    gap.open_positions,
-                    gap.holders,
-                    round(gap.holder_share * 100, 1),
-                )
+        ],
+        (
+            (
+                county.county.code,
+                county.county.name,
+                county.seekers,
+                rank,
+                gap.occupation.code,
+                gap.occupation.name,
+                gap.open_positions,
+                gap.holders,
+                round(gap.holder_share * 100, 1),
             )
-    return response
+            for county in rows
+            for rank, gap in enumerate(county.gaps, start=1)
+        ),
+    )
 
 
 @login_required
