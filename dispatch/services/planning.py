@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.sms import send_sms
 from dispatch import planner
-from dispatch.models import Passenger, Stop, Trip, VehicleType
+from dispatch.models import Passenger, PickupPoint, Stop, Trip, VehicleType
 from jobs.models import JobPosting, Site
 from matching.models import Offer
 from reference.models import Region
@@ -84,6 +84,7 @@ class Group:
     rows: list[Trip]  # not cancelled, in id order; planner trip i is rows[i]
     vehicles: list[VehicleType]
     counties: list[Region]
+    pickup_points: dict[str, PickupPoint]  # county code → where vehicles call there (else the county seat)
     passengers: planner.Passengers
     places: planner.Places
     kinds: list[planner.VehicleType]
@@ -149,6 +150,11 @@ def group_load(site_id: int, travel_day: date) -> Group:
     homes: set[Region] = {offer.worker.hukou_county for offer in offers if offer.worker.hukou_county}
     counties = sorted(homes | {stop.county for trip in rows for stop in trip.stops.all()}, key=lambda r: r.code)
     origin_of = {region.code: i for i, region in enumerate(counties)}
+    # A county's first pickup point by name is where vehicles call; staff name more than one only as alternatives.
+    points: dict[str, PickupPoint] = {}
+    for point in PickupPoint.objects.filter(county__in=counties).order_by("county_id", "name"):
+        points.setdefault(point.county_id, point)
+    where = [points.get(region.code) or region for region in counties]
     group_of: dict[uuid.UUID, int] = {}
     passengers = planner.Passengers(
         id=np.array([offer.pk for offer in offers], dtype=np.int64),
@@ -161,8 +167,8 @@ def group_load(site_id: int, travel_day: date) -> Group:
         window=np.zeros(len(offers), dtype=np.int64),
     )
     places = planner.Places(
-        origin_lat=np.array([region.lat or 0.0 for region in counties]),
-        origin_lng=np.array([region.lng or 0.0 for region in counties]),
+        origin_lat=np.array([place.lat or 0.0 for place in where]),
+        origin_lng=np.array([place.lng or 0.0 for place in where]),
         origin_prefecture=np.array([int(region.code[:4]) for region in counties], dtype=np.int64),
         site_lat=np.array([site.county.lat or 0.0]),
         site_lng=np.array([site.county.lng or 0.0]),
@@ -175,6 +181,7 @@ def group_load(site_id: int, travel_day: date) -> Group:
         rows=rows,
         vehicles=vehicles,
         counties=counties,
+        pickup_points=points,
         passengers=passengers,
         places=places,
         kinds=[planner.VehicleType(v.name, v.seats, float(v.cost_per_km), float(v.speed_kmh)) for v in vehicles],
@@ -279,11 +286,13 @@ def _write(row: Trip | None, planned: planner.Trip, *, group: Group, departure: 
     Passenger.objects.filter(offer_id__in=list(planned.seats)).exclude(trip=row).delete()
     for order, planned_stop in enumerate(planned.stops, start=1):
         county = group.counties[planned_stop.origin]
+        point = group.pickup_points.get(county.code)
         stop = Stop.objects.create(
             trip=row,
             order=order,
             county=county,
-            place=county.name_zh,
+            pickup_point=point,
+            place=point.name if point else county.name_zh,
             pickup_at=departure + timedelta(hours=planned_stop.offset_hours),
         )
         Passenger.objects.bulk_create(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import SmsMessage
 from config.celery import app
 from dispatch import services
-from dispatch.models import Passenger, Trip
+from dispatch.models import Passenger, PickupPoint, Stop, Trip
 from matching.models import Offer
 from matching.services import offers
 from outbox.models import OutboxEvent
@@ -188,3 +188,14 @@ def test_a_worker_cannot_open_the_employers_trip_page(client, posting):
     client.force_login(skilled().user)
 
     assert client.get(reverse("dispatch:incoming")).status_code == 403
+
+
+def test_vehicles_call_at_the_pickup_point_staff_named_in_the_county(posting):
+    point = PickupPoint.objects.create(county=county("530627"), name="镇雄县客运站", lat=27.45, lng=104.88)
+    confirmed(posting, [skilled()])
+
+    services.group_plan(site_id=posting.site_id, travel_day=posting.start_date - timedelta(days=2))
+
+    stop = Stop.objects.get()
+    assert (stop.pickup_point, stop.place) == (point, "镇雄县客运站")
+    assert Passenger.objects.get().stop == stop
