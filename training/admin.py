@@ -18,11 +18,18 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import DecisionAdmin, NotFoundOutsideScope, ReadOnlyAdmin, ReadOnlyInline, console_user
+from accounts.admin import (
+    DecisionAdmin,
+    NotFoundOutsideScope,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    console_user,
+    region_prefix,
+)
 from accounts.models import User
 from accounts.pii import mask_name
 from config.exports import csv_download
-from console.periods import PeriodForm, region_prefix, this_year
+from config.periods import PeriodForm, this_year
 from training.models import Course, Enrollment, Provider, ProviderMember
 from training.selectors import TrainingStatistics, training_statistics
 from training.services import NOTE_MAX_LENGTH, provider_verify

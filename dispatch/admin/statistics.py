@@ -14,9 +14,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext
 
-from accounts.admin import console_user
+from accounts.admin import console_user, region_prefix
 from config.exports import csv_download
-from console.periods import PeriodForm, region_prefix, this_year
+from config.periods import PeriodForm, this_year
 from dispatch.statistics import MonthRow, TransportRow, TransportStatistics, transport_statistics
 from reference.models import Region
 

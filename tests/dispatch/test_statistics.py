@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from console.periods import PeriodForm
+from config.periods import PeriodForm
 from dispatch.models import Passenger, Stop, Trip, VehicleType
 from dispatch.statistics import transport_statistics, transported_workers
 from reference.models import Region

@@ -1,4 +1,4 @@
-"""What a console statistics page is asked about: a period of days, and the region the staff member sees."""
+"""The period a statistics page is asked about: from one day to another, this calendar year unless chosen."""
 
 from datetime import date
 from typing import Any
@@ -7,9 +7,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from accounts.models import User
-from reference.codes import scope_prefix
 
 
 class PeriodForm(forms.Form):
@@ -29,12 +26,3 @@ def this_year() -> dict[str, date]:
     """The current calendar year as a period: a statistics page's default."""
     today = timezone.localdate()
     return {"start": today.replace(month=1, day=1), "end": today.replace(month=12, day=31)}
-
-
-def region_prefix(user: User) -> str | None:
-    """The region prefix a staff member sees; "" for all of it, None for nothing."""
-    if user.is_superuser or user.nationwide:
-        return ""
-    if user.home_region_id is None:
-        return None
-    return scope_prefix(user.home_region_id)
