@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "training",
     "matching",
     "dispatch",
+    "rights",
     "console",
 ]
 
@@ -161,6 +162,8 @@ CELERY_BEAT_SCHEDULE = {
     "offers-expire": {"task": "matching.tasks.expire_offers", "schedule": 300},
     "offers-remind": {"task": "matching.tasks.remind_offers", "schedule": 900},
     "travellers-remind": {"task": "dispatch.tasks.remind_travellers", "schedule": 3600},
+    "checkins-prompt": {"task": "rights.tasks.prompt_checkins", "schedule": 6 * 3600},
+    "standings-refresh": {"task": "rights.tasks.refresh_standings", "schedule": 24 * 3600},
 }
 # Queues split by kind so a long matching run never delays a text message; a
 # worker started without -Q consumes all of them.
@@ -275,6 +278,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Case evidence (images, PDFs) is kept here, outside the web root, and streamed only after a permission check.
+EVIDENCE_ROOT = Path(env_str("EVIDENCE_ROOT", str(VAR_DIR / "evidence")))
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 5, minimum=1) * 1024 * 1024
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -13,6 +13,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("", include("matching.urls")),
     path("", include("dispatch.urls")),
+    path("", include("rights.urls")),
     path("", include("jobs.urls")),
     path("console/", admin.site.urls),
 ]

@@ -54,6 +54,13 @@ class Employer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     standing_set_at = models.DateTimeField(_("standing set at"), null=True, blank=True)
+    standing_by_staff = models.BooleanField(
+        _("standing set by staff"),
+        default=False,
+        help_text=_("Staff decided the standing: the one computed from cases and retention does not replace it."),
+    )
+    # Why the computed standing is what it is, as [code, number] pairs that pages put into words.
+    standing_reasons = models.JSONField(_("standing reasons"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -29,6 +29,7 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "accounts.sms.OutboxBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms"
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
     # A cache per test: rate-limit counters must not leak between tests or runs.
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}

@@ -204,6 +204,7 @@ def employer_standing_set(*, employer: Employer, staff: User, standing: str, not
     locked.standing = standing
     locked.standing_set_by = staff
     locked.standing_set_at = _now()
-    locked.save(update_fields=["standing", "standing_note", "standing_set_by", "standing_set_at"])
+    locked.standing_by_staff = True
+    locked.save(update_fields=["standing", "standing_note", "standing_set_by", "standing_set_at", "standing_by_staff"])
     _changed(locked, "standing")
     return locked

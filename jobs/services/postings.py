@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from accounts import pii
 from accounts.models import User
 from jobs import rules
-from jobs.models import EmployerMember, JobPosting, Site
+from jobs.models import Employer, EmployerMember, JobPosting, Site
 from outbox.services import event_publish
 
 __all__ = [
@@ -215,6 +215,15 @@ def posting_submit(*, member: EmployerMember, posting: JobPosting) -> JobPosting
     posting = JobPosting.objects.select_for_update().select_related("employer").get(pk=posting.pk)
     if posting.status != JobPosting.Status.DRAFT:
         raise ValidationError(_("Only a draft can be sent."), code="not_draft")
+    if posting.employer.standing == Employer.Standing.BLOCKED:
+        raise ValidationError(
+            _(
+                "The bureau has blocked new postings from your company: %(reason)s "
+                "Settle the open wage and labour cases, then ask the bureau to review the standing."
+            )
+            % {"reason": posting.employer.standing_note or _("see the bureau's note.")},
+            code="blocked",
+        )
     findings = rules.posting_check(posting, today=_today())
     _refuse(findings)
     found_flags = rules.flags(findings)
