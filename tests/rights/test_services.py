@@ -7,9 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from accounts.models import SmsMessage
 from jobs.models import Employer
 from rights import services
 from rights.models import Case, CaseEvent, WageCheckin
+from rights.services.checkins import checkins_prompt
 from tests.accounts.factories import StaffFactory, county
 from tests.rights.factories import case_for, placed
 
@@ -154,3 +156,27 @@ def test_two_open_substantiated_claims_block_the_employer_unless_staff_decided()
     services.employer_standing_refresh(employer_id=employer.pk)
     employer.refresh_from_db()
     assert employer.standing == Employer.Standing.GOOD
+
+
+def test_each_placed_worker_is_asked_once_a_month_about_their_latest_placement(django_capture_on_commit_callbacks):
+    offer = placed(arrived=ARRIVED)
+    answered = placed(arrived=ARRIVED)
+    services.checkin_answer(
+        worker=answered.worker,
+        offer_id=answered.pk,
+        month=date(2026, 10, 1),
+        answer="paid",
+        by=answered.worker.user,
+        today=TODAY,
+    )
+    for user in (offer.worker.user, answered.worker.user):
+        user.preferred_language = "en"
+        user.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = checkins_prompt(today=TODAY)
+        again = checkins_prompt(today=TODAY)
+
+    assert (first, again) == (1, 0)
+    [text] = SmsMessage.objects.filter(kind="rights.checkin")
+    assert text.phone == offer.worker.user.phone and "2026-10" in text.body
