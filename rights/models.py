@@ -7,6 +7,7 @@ county where the worker registered and the county of the employer's site; staff
 of either may work it. Every step, message and piece of evidence is kept.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,9 +15,24 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from rights.storage import evidence_storage
+
+
+def month_span(first: date | None, last: date | None) -> str:
+    """The months a case or claim is about in the active language: "Sep 2026", "Sep 2026 to Oct 2026", or "—"."""
+    if first is None:
+        return "—"
+    start = date_format(first, "YEAR_MONTH_FORMAT")
+    if last is None or last == first:
+        return start
+    return pgettext("a span of months", "%(first)s to %(last)s") % {
+        "first": start,
+        "last": date_format(last, "YEAR_MONTH_FORMAT"),
+    }
 
 
 class WageCheckin(models.Model):

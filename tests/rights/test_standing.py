@@ -62,7 +62,7 @@ def test_a_blocked_employer_leaves_matching_and_cannot_send_a_posting_and_staff_
     offer = placed()
     employer = offer.posting.employer
     accepted = OfferFactory(posting=offer.posting, status=Offer.Status.ACCEPTED)
-    clerk = StaffFactory(home_region=county(employer.region_id), phone="13800000021")
+    clerk = StaffFactory(home_region=county(employer.region_id), phone="13800000021", preferred_language="en")
     open_posting = PostingFactory(employer=employer, site=offer.posting.site)
     draft = PostingFactory(employer=employer, site=offer.posting.site, status=JobPosting.Status.DRAFT)
     for _ in range(2):

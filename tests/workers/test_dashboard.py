@@ -12,7 +12,6 @@ from django.urls import reverse
 from accounts import pii, services
 from accounts.assistance import SESSION_KEY
 from accounts.models import AssistanceGrant, User
-from outbox.models import OutboxEvent
 from reference.models import Occupation
 from tests.accounts.factories import (
     AgentFactory,
@@ -178,32 +177,6 @@ def test_offers_trip_and_courses_show_clear_empty_states(client, worker):
     assert "No trip booked." in text
     assert "No courses recommended yet." in text
     assert "Nobody has acted for you." in text
-
-
-def test_the_wage_question_is_asked_only_of_employed_workers(client, worker):
-    assert "Were you paid this month?" not in page(client)
-
-    worker.status = Worker.Status.EMPLOYED
-    worker.save()
-    text = page(client)
-
-    assert "Were you paid this month?" in text
-    assert 'name="paid" value="no"' in text
-
-
-def test_i_was_not_paid_gives_the_hotline_and_does_not_pretend_a_claim_was_filed(client, worker):
-    worker.status = Worker.Status.EMPLOYED
-    worker.save()
-    before = Worker.objects.values().get(pk=worker.pk)
-
-    response = client.post(URL, {"paid": "no"}, follow=True)
-
-    text = html.unescape(response.content.decode())
-    assert response.redirect_chain == [(URL, 302)]
-    assert "Nothing has been filed yet" in text
-    assert "12333" in text
-    assert Worker.objects.values().get(pk=worker.pk) == before
-    assert not OutboxEvent.objects.exists()
 
 
 def test_the_profile_summary_masks_the_id_and_phone_and_links_to_each_step(client, worker):

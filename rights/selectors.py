@@ -1,0 +1,97 @@
+"""Reads for rights protection in the console: which cases and check-ins staff see, who may take a case, and
+the placed workers who have stopped answering their monthly check-in."""
+
+from datetime import date
+
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from matching.models import Offer
+from reference.codes import scope_prefix
+from rights.models import Case, WageCheckin
+from rights.services.checkins import previous_month
+
+
+def _prefix(user: User) -> str | None:
+    """The region prefix the user sees: "" for everywhere, None for nowhere."""
+    if user.is_superuser or user.nationwide:
+        return ""
+    if not user.home_region_id:
+        return None
+    return scope_prefix(user.home_region_id)
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Cases whose sending or receiving county lies in the staff member's region (all when nationwide)."""
+    cases = Case.objects.all()
+    prefix = _prefix(user)
+    if prefix is None:
+        return cases.none()
+    if not prefix:
+        return cases
+    return cases.filter(Q(sending_region__code__startswith=prefix) | Q(receiving_region__code__startswith=prefix))
+
+
+def checkins_visible_to(user: User) -> QuerySet[WageCheckin]:
+    """Check-ins of workers from the staff member's region or working at a site there (all when nationwide)."""
+    checkins = WageCheckin.objects.all()
+    prefix = _prefix(user)
+    if prefix is None:
+        return checkins.none()
+    if not prefix:
+        return checkins
+    return checkins.filter(
+        Q(offer__worker__hukou_county__code__startswith=prefix)
+        | Q(offer__posting__site__county__code__startswith=prefix)
+    )
+
+
+def _enclosing(code: str) -> list[str]:
+    """The county itself, its prefecture and its province: the home regions whose staff may act on it."""
+    return [code, code[:4] + "00", code[:2] + "0000"]
+
+
+def staff_for_case(case: Case) -> QuerySet[User]:
+    """Active bureau staff who may work the case (`rights.services.may_work`), by name."""
+    regions = _enclosing(case.sending_region_id) + _enclosing(case.receiving_region_id)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(role=User.Role.STAFF) | Q(is_superuser=True))
+        .filter(Q(is_superuser=True) | Q(nationwide=True) | Q(home_region_id__in=regions))
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def silent_placements(user: User, *, today: date | None = None) -> QuerySet[Offer]:
+    """Workers' latest placements, begun before last month, with no check-in for either of the last two months.
+
+    Wages for a month are asked about in the next one, so the last two finished
+    months are both owed an answer by now. Scoped like the check-ins: the
+    worker's home county or the site's county in the staff member's region.
+    Each offer carries `last_answered` (the latest month answered, or None).
+    """
+    today = today or timezone.localdate()
+    last = previous_month(today)
+    before_last = previous_month(last)
+    later = Offer.objects.filter(
+        worker_id=OuterRef("worker_id"), status=Offer.Status.PLACED, closed_at__gt=OuterRef("closed_at")
+    )
+    answered = WageCheckin.objects.filter(offer_id=OuterRef("pk"), month__in=(before_last, last))
+    offers = (
+        Offer.objects.filter(status=Offer.Status.PLACED, closed_at__date__lt=last)
+        .exclude(Exists(later))
+        .exclude(Exists(answered))
+    )
+    prefix = _prefix(user)
+    if prefix is None:
+        return offers.none()
+    if prefix:
+        offers = offers.filter(
+            Q(worker__hukou_county__code__startswith=prefix) | Q(posting__site__county__code__startswith=prefix)
+        )
+    return (
+        offers.select_related("worker", "posting__employer", "posting__site__county", "worker__hukou_county")
+        .annotate(last_answered=Max("wage_checkins__month"))
+        .order_by("closed_at", "pk")
+    )
