@@ -7,14 +7,14 @@ the worker's home county or the provider does. Anything outside answers 404.
 Workers appear by a masked name only.
 """
 
+from datetime import date
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -26,10 +26,10 @@ from accounts.admin import (
     console_user,
     region_prefix,
 )
+from accounts.admin_statistics import StatisticsPageMixin
 from accounts.models import User
 from accounts.pii import mask_name
 from config.exports import csv_download
-from config.periods import PeriodForm, this_year
 from training.models import Course, Enrollment, Provider, ProviderMember
 from training.selectors import TrainingStatistics, training_statistics
 from training.services import NOTE_MAX_LENGTH, provider_verify
@@ -162,12 +162,14 @@ def _statistics_csv(stats: TrainingStatistics) -> HttpResponse:
 
 
 @admin.register(Course)
-class CourseAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
+class CourseAdmin(StatisticsPageMixin, NotFoundOutsideScope, ReadOnlyAdmin):
     list_display = ("title", "provider", "type", "format", "starts_on", "capacity", "enrolled_count")
     list_filter = ("type", "format", "status")
     list_select_related = ("provider",)
     date_hierarchy = "starts_on"
     change_list_template = "admin/training/course/change_list.html"
+    statistics_title = _("Training statistics")
+    statistics_template = "admin/training/course/statistics.html"
     fields = (
         "title",
         "provider",
@@ -204,31 +206,11 @@ class CourseAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
             .annotate(enrolled=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ENROLLED)))
         )
 
-    def get_urls(self) -> list[URLPattern]:
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        view = self.admin_site.admin_view(self.statistics_view)
-        return [path("statistics/", view, name=f"{prefix}_statistics"), *super().get_urls()]
+    def statistics_for(self, *, start: date, end: date, region_code: str | None) -> TrainingStatistics:
+        return training_statistics(start=start, end=end, region_code=region_code)
 
-    def statistics_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        prefix = region_prefix(console_user(request))
-        if prefix is None:
-            raise PermissionDenied
-        form = PeriodForm(request.GET if "start" in request.GET else None, initial=this_year())
-        period = form.cleaned_data if form.is_valid() else this_year()
-        stats = training_statistics(start=period["start"], end=period["end"], region_code=prefix or None)
-        if request.GET.get("format") == "csv" and (form.is_valid() or not form.is_bound):
-            return _statistics_csv(stats)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": gettext("Training statistics"),
-            "form": form,
-            "stats": stats,
-            "csv_query": f"start={period['start']:%Y-%m-%d}&end={period['end']:%Y-%m-%d}&format=csv",
-        }
-        return TemplateResponse(request, "admin/training/course/statistics.html", context)
+    def statistics_csv(self, stats: TrainingStatistics) -> HttpResponse:
+        return _statistics_csv(stats)
 
 
 @admin.register(Enrollment)

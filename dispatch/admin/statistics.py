@@ -6,26 +6,15 @@ a bar chart of workers per month drawn on the server (no script).
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
-from django.utils.translation import gettext
+from django.http import HttpResponse
+from django.utils.translation import gettext, gettext_lazy
 
-from accounts.admin import console_user, region_prefix
+from accounts.admin_statistics import StatisticsPageMixin
 from config.exports import csv_download
-from config.periods import PeriodForm, this_year
 from dispatch.statistics import MonthRow, TransportRow, TransportStatistics, transport_statistics
-from reference.models import Region
-
-if TYPE_CHECKING:
-    from django.contrib.admin import ModelAdmin
-
-    _AdminBase = ModelAdmin
-else:
-    _AdminBase = object
 
 # The chart's drawing area in SVG user units; the viewBox scales it to the page width.
 CHART_HEIGHT = 160
@@ -107,35 +96,17 @@ def statistics_csv(stats: TransportStatistics) -> HttpResponse:
     )
 
 
-class TransportStatisticsMixin(_AdminBase):
-    """Adds `statistics/` (admin:dispatch_trip_statistics) to the trip board; put it first among the bases."""
+class TransportStatisticsMixin(StatisticsPageMixin):
+    """The trip board's statistics page (admin:dispatch_trip_statistics); put it first among the bases."""
 
-    def get_urls(self) -> list[URLPattern]:
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        view = self.admin_site.admin_view(self.statistics_view)
-        return [path("statistics/", view, name=f"{prefix}_statistics"), *super().get_urls()]
+    statistics_title = gettext_lazy("Transport statistics")
+    statistics_template = "admin/dispatch/statistics.html"
 
-    def statistics_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        user = console_user(request)
-        prefix = region_prefix(user)
-        if prefix is None:
-            raise PermissionDenied
-        form = PeriodForm(request.GET if "start" in request.GET else None, initial=this_year())
-        period = form.cleaned_data if form.is_valid() else this_year()
-        region_code = user.home_region_id if prefix else None
-        stats = transport_statistics(start=period["start"], end=period["end"], region_code=region_code)
-        if request.GET.get("format") == "csv" and (form.is_valid() or not form.is_bound):
-            return statistics_csv(stats)
-        context: dict[str, Any] = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": gettext("Transport statistics"),
-            "form": form,
-            "stats": stats,
-            "region": Region.objects.filter(pk=region_code).first() if region_code else None,
-            "chart": month_chart(stats.by_month),
-            "csv_query": f"start={period['start']:%Y-%m-%d}&end={period['end']:%Y-%m-%d}&format=csv",
-        }
-        return TemplateResponse(request, "admin/dispatch/statistics.html", context)
+    def statistics_for(self, *, start: date, end: date, region_code: str | None) -> TransportStatistics:
+        return transport_statistics(start=start, end=end, region_code=region_code)
+
+    def statistics_csv(self, stats: TransportStatistics) -> HttpResponse:
+        return statistics_csv(stats)
+
+    def statistics_context(self, stats: TransportStatistics) -> dict[str, Any]:
+        return {"chart": month_chart(stats.by_month)}

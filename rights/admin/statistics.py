@@ -4,26 +4,15 @@ Staff see the cases of their region (all of them when nationwide), for a
 period that defaults to this calendar year: tables and a CSV of every table.
 """
 
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
-from django.utils.translation import gettext
+from django.http import HttpResponse
+from django.utils.translation import gettext, gettext_lazy
 
-from accounts.admin import console_user, region_prefix
+from accounts.admin_statistics import StatisticsPageMixin
 from config.exports import csv_download
-from config.periods import PeriodForm, this_year
-from reference.models import Region
 from rights.statistics import RightsRow, RightsStatistics, rights_statistics
-
-if TYPE_CHECKING:
-    from django.contrib.admin import ModelAdmin
-
-    _AdminBase = ModelAdmin
-else:
-    _AdminBase = object
 
 
 def _blank(value: object) -> object:
@@ -78,34 +67,14 @@ def statistics_csv(stats: RightsStatistics) -> HttpResponse:
     )
 
 
-class CaseStatisticsMixin(_AdminBase):
-    """Adds `statistics/` (admin:rights_case_statistics) to the case list; put it first among the bases."""
+class CaseStatisticsMixin(StatisticsPageMixin):
+    """The case list's statistics page (admin:rights_case_statistics); put it first among the bases."""
 
-    def get_urls(self) -> list[URLPattern]:
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        view = self.admin_site.admin_view(self.statistics_view)
-        return [path("statistics/", view, name=f"{prefix}_statistics"), *super().get_urls()]
+    statistics_title = gettext_lazy("Rights statistics")
+    statistics_template = "admin/rights/case/statistics.html"
 
-    def statistics_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        user = console_user(request)
-        prefix = region_prefix(user)
-        if prefix is None:
-            raise PermissionDenied
-        form = PeriodForm(request.GET if "start" in request.GET else None, initial=this_year())
-        period = form.cleaned_data if form.is_valid() else this_year()
-        region_code = user.home_region_id if prefix else None
-        stats = rights_statistics(start=period["start"], end=period["end"], region_code=region_code)
-        if request.GET.get("format") == "csv" and (form.is_valid() or not form.is_bound):
-            return statistics_csv(stats)
-        context: dict[str, Any] = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": gettext("Rights statistics"),
-            "form": form,
-            "stats": stats,
-            "region": Region.objects.filter(pk=region_code).first() if region_code else None,
-            "csv_query": f"start={period['start']:%Y-%m-%d}&end={period['end']:%Y-%m-%d}&format=csv",
-        }
-        return TemplateResponse(request, "admin/rights/case/statistics.html", context)
+    def statistics_for(self, *, start: date, end: date, region_code: str | None) -> RightsStatistics:
+        return rights_statistics(start=start, end=end, region_code=region_code)
+
+    def statistics_csv(self, stats: RightsStatistics) -> HttpResponse:
+        return statistics_csv(stats)
