@@ -50,11 +50,26 @@ def _retention(percent: int) -> str:
     return _("only %(percent)s%% of workers placed there stayed 90 days") % {"percent": percent}
 
 
+def _retention_30(percent: int) -> str:
+    return _("only %(percent)s%% of workers placed there stayed the first month") % {"percent": percent}
+
+
+def _retention_180(percent: int) -> str:
+    return _("only %(percent)s%% of workers placed there stayed half a year") % {"percent": percent}
+
+
+def _recovered_amount(yuan: int) -> str:
+    return _("%(yuan)s yuan of unpaid wages had to be recovered in the last year") % {"yuan": f"{yuan:,}"}
+
+
 _REASONS: dict[str, Callable[[int], str]] = {
     "open_cases": _open_cases,
     "arbitration": _arbitration,
     "recovered": _recovered,
     "retention": _retention,
+    "retention_30": _retention_30,
+    "retention_180": _retention_180,
+    "recovered_amount": _recovered_amount,
 }
 
 

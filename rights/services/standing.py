@@ -1,13 +1,16 @@
 """Employer standing computed from what happened to the workers placed there.
 
 Counted over the last twelve months: cases staff found well founded and still
-open, cases referred to arbitration, and cases where wages had to be
-recovered; and retention, the share of placed workers still there 90 days
-after arrival (once at least five arrivals are that old). Score: 2 per open
-substantiated case, 2 per arbitration, 1 per recovery.
+open (wage claims and disputes alike), cases referred to arbitration, cases
+where wages had to be recovered and the amount recovered; and retention, the
+share of placed workers still there 30, 90 and 180 days after arrival (each
+once at least five arrivals are that old). Score: 2 per open substantiated
+case, 2 per arbitration, 1 per recovery, 2 more when 50,000 yuan or more had
+to be recovered.
 
 - blocked: two or more open substantiated cases, or a score of 5 or more;
-- watch: a score of 2 or more, or fewer than half kept for 90 days;
+- watch: a score of 2 or more, or retention below 70% at 30 days, 50% at 90
+  days or 30% at 180 days;
 - good otherwise.
 
 Staff may decide the standing instead (jobs.services.employers.employer_standing_set,
@@ -34,8 +37,10 @@ from rights.models import Case, CaseEvent
 from workers.models import Worker
 
 YEAR = timedelta(days=365)
-RETENTION_DAYS = 90
+# Days after arrival → the share kept below which the employer is under watch, and the reason's code.
+RETENTION = {30: (70, "retention_30"), 90: (50, "retention"), 180: (30, "retention_180")}
 RETENTION_MIN_ARRIVALS = 5
+LARGE_RECOVERY = Decimal("50000")
 _BLOCKED_ALERT = gettext_lazy(
     "Chunfeng: %(employer)s is now blocked (open wage or labour cases). %(count)s accepted offers with it stay; "
     "check them in the console."
@@ -50,7 +55,11 @@ class StandingReport:
     arbitration: int
     recovered: int
     recovered_amount: Decimal
-    retention_percent: int | None
+    retention: dict[int, int | None]  # days after arrival → percent still there (None: too few arrivals)
+
+    @property
+    def retention_percent(self) -> int | None:
+        return self.retention[90]
 
 
 def employer_standing_compute(*, employer_id: int, now: datetime | None = None) -> StandingReport:
@@ -70,8 +79,9 @@ def employer_standing_compute(*, employer_id: int, now: datetime | None = None) 
         .distinct()
         .count()
     )
-    retention = _retention_percent(employer_id, now)
-    score = 2 * figures["open_substantiated"] + 2 * figures["arbitration"] + figures["recovered"]
+    retention = {days: _retention_percent(employer_id, now, days) for days in RETENTION}
+    large = figures["recovered_amount"] >= LARGE_RECOVERY
+    score = 2 * figures["open_substantiated"] + 2 * figures["arbitration"] + figures["recovered"] + 2 * large
     reasons: list[list[int | str]] = []
     if figures["open_substantiated"]:
         reasons.append(["open_cases", figures["open_substantiated"]])
@@ -79,11 +89,17 @@ def employer_standing_compute(*, employer_id: int, now: datetime | None = None) 
         reasons.append(["arbitration", figures["arbitration"]])
     if figures["recovered"]:
         reasons.append(["recovered", figures["recovered"]])
-    if retention is not None and retention < 50:
-        reasons.append(["retention", retention])
+    if large:
+        reasons.append(["recovered_amount", int(figures["recovered_amount"])])
+    short_kept = False
+    for days, (floor, code) in RETENTION.items():
+        percent = retention[days]
+        if percent is not None and percent < floor:
+            reasons.append([code, percent])
+            short_kept = True
     if figures["open_substantiated"] >= 2 or score >= 5:
         standing = Employer.Standing.BLOCKED
-    elif score >= 2 or (retention is not None and retention < 50):
+    elif score >= 2 or short_kept:
         standing = Employer.Standing.WATCH
     else:
         standing = Employer.Standing.GOOD
@@ -94,17 +110,17 @@ def employer_standing_compute(*, employer_id: int, now: datetime | None = None) 
         arbitration=figures["arbitration"],
         recovered=figures["recovered"],
         recovered_amount=figures["recovered_amount"],
-        retention_percent=retention,
+        retention=retention,
     )
 
 
-def _retention_percent(employer_id: int, now: datetime) -> int | None:
-    """Of the workers who arrived 90 days to a year and 90 days ago, the share still employed there; None if few."""
+def _retention_percent(employer_id: int, now: datetime, days: int) -> int | None:
+    """Of the workers who arrived `days` to a year and `days` ago, the share still employed there; None if few."""
     arrived = Offer.objects.filter(
         posting__employer_id=employer_id,
         status=Offer.Status.PLACED,
-        closed_at__lte=now - timedelta(days=RETENTION_DAYS),
-        closed_at__gte=now - YEAR - timedelta(days=RETENTION_DAYS),
+        closed_at__lte=now - timedelta(days=days),
+        closed_at__gte=now - YEAR - timedelta(days=days),
     )
     total = arrived.count()
     if total < RETENTION_MIN_ARRIVALS:

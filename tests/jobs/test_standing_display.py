@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from jobs.models import Employer
+from jobs.templatetags.standing import reason_words
 from matching.models import Offer
 from tests.jobs.factories import EmployerFactory, PostingFactory
 from tests.matching.factories import OfferFactory
@@ -153,3 +154,13 @@ def test_the_standing_word_reads_in_chinese_already():
         line = _line(EmployerFactory.build(standing=Employer.Standing.WATCH, standing_reasons=[]))
 
     assert line.endswith("关注")
+
+
+def test_the_first_month_half_a_year_and_a_large_recovery_read_in_words():
+    words = reason_words([["retention_30", 60], ["retention_180", 25], ["recovered_amount", 60000]])
+
+    assert words == [
+        "only 60% of workers placed there stayed the first month",
+        "only 25% of workers placed there stayed half a year",
+        "60,000 yuan of unpaid wages had to be recovered in the last year",
+    ]

@@ -45,8 +45,20 @@ def test_few_workers_kept_for_ninety_days_put_the_employer_under_watch():
 
     report = services.employer_standing_compute(employer_id=posting.employer_id)
 
-    assert report.retention_percent == 40
-    assert (report.standing, report.reasons) == (Employer.Standing.WATCH, [["retention", 40]])
+    assert report.retention == {30: 40, 90: 40, 180: None}
+    assert (report.standing, report.reasons) == (Employer.Standing.WATCH, [["retention_30", 40], ["retention", 40]])
+
+
+def test_a_large_recovery_weighs_more_than_a_small_one():
+    offer = placed()
+    case_for(offer, status=Case.Status.RECOVERED, recovered_on=timezone.localdate(), recovered_amount=60000)
+
+    report = services.employer_standing_compute(employer_id=offer.posting.employer_id)
+
+    assert (report.standing, report.reasons) == (
+        Employer.Standing.WATCH,
+        [["recovered", 1], ["recovered_amount", 60000]],
+    )
 
 
 def test_retention_needs_five_arrivals_old_enough():
