@@ -24,7 +24,7 @@ from accounts.services import assisted_action_record
 from accounts.sms import send_sms
 from jobs.models import Employer, EmployerMember
 from matching.models import Offer
-from rights.models import Case, CaseEvent
+from rights.models import Case, CaseEvent, Evidence
 from rights.services.evidence import evidence_add
 from rights.services.standing import employer_standing_refresh
 from workers.models import Worker
@@ -207,9 +207,12 @@ def case_move(
     return case
 
 
-def case_party(user: User, case: Case) -> str | None:
-    """How the user takes part in the case: "worker", "employer", "staff", or None (no access)."""
+def case_party(user: User, case: Case, grant: AssistanceGrant | None = None) -> str | None:
+    """How the user takes part in the case: "worker" (also a helper under an active grant from the worker),
+    "employer", "staff", or None (no access)."""
     if case.worker.user_id == user.pk:
+        return "worker"
+    if grant is not None and grant.is_active and grant.actor_id == user.pk and grant.worker_id == case.worker.user_id:
         return "worker"
     if EmployerMember.objects.filter(user=user, employer_id=case.employer_id).exists():
         return "employer"
@@ -218,13 +221,32 @@ def case_party(user: User, case: Case) -> str | None:
     return None
 
 
+def evidence_visible(user: User, evidence: Evidence, grant: AssistanceGrant | None = None) -> bool:
+    """The worker (or their helper) and staff of either county see every file of a case; the employer only its own."""
+    party = case_party(user, evidence.case, grant)
+    if party == "employer":
+        uploader = evidence.uploaded_by_id
+        return (
+            uploader is not None
+            and EmployerMember.objects.filter(user_id=uploader, employer_id=evidence.case.employer_id).exists()
+        )
+    return party is not None
+
+
 @transaction.atomic
 def case_message(
-    *, user: User, case_id: int, body: str, uploads: list[UploadedFile] | None = None, staff_only: bool = False
+    *,
+    user: User,
+    case_id: int,
+    body: str,
+    uploads: list[UploadedFile] | None = None,
+    staff_only: bool = False,
+    grant: AssistanceGrant | None = None,
 ) -> CaseEvent:
-    """A message (and files) from a party of the case; staff may write notes only staff read."""
+    """A message (and files) from a party of the case (a helper's is recorded); staff may write notes only staff
+    read."""
     case = Case.objects.select_for_update().select_related("worker").get(pk=case_id)
-    party = case_party(user, case)
+    party = case_party(user, case, grant)
     if party is None:
         raise PermissionDenied
     body = body.strip()
@@ -237,5 +259,9 @@ def case_message(
     )
     if uploads:
         evidence_add(case=case, uploads=uploads, by=user)
+    if grant is not None and case.worker.user_id != user.pk:
+        assisted_action_record(
+            grant=grant, action="rights.case_message", description=_("Message added to a case"), target=case
+        )
     Case.objects.filter(pk=case.pk).update(updated_at=_now())
     return event

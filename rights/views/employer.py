@@ -118,7 +118,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "steps": [Step(event=event, who=_who(event.by_id, case, company_users)) for event in events],
         "files": [
             Attachment(evidence=item, who=_who(item.uploaded_by_id, case, company_users))
-            for item in case.evidence.all()
+            # The worker's own files go to the bureaus only; the company sees what it gave.
+            for item in case.evidence.filter(uploaded_by_id__in=company_users)
         ],
         "form": form,
     }

@@ -1,4 +1,5 @@
-"""Evidence downloads for the parties of a case: the worker, the employer's members, and staff of either county.
+"""Evidence downloads: the worker (or their helper) and staff of either county get every file of a case, the
+employer's members only the files the company gave.
 
 Files live under EVIDENCE_ROOT, outside the web root; this view is their only
 way out. Anyone else gets a 404, so a file's existence is not given away.
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from accounts.assistance import current_assistance
 from accounts.models import User
 from rights import services
 from rights.models import Evidence
@@ -25,7 +27,7 @@ INLINE_TYPES = ("image/jpeg", "image/png")
 def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
     """The file of one piece of evidence, for a party of its case; a 404 for anyone else."""
     evidence = get_object_or_404(Evidence.objects.select_related("case__worker"), pk=evidence_id)
-    if services.case_party(cast(User, request.user), evidence.case) is None:
+    if not services.evidence_visible(cast(User, request.user), evidence, current_assistance(request)):
         raise Http404
     try:
         handle = evidence.file.open("rb")

@@ -110,7 +110,6 @@ def test_a_pdf_is_downloaded_rather_than_opened_in_the_site(offer):
 @pytest.mark.parametrize(
     "who",
     [
-        pytest.param(lambda offer: MemberFactory(employer=offer.posting.employer).user, id="employer-member"),
         pytest.param(lambda offer: StaffFactory(home_region=county("530627")), id="sending-county-staff"),
         pytest.param(lambda offer: StaffFactory(home_region=offer.posting.site.county), id="receiving-county-staff"),
     ],
@@ -120,6 +119,15 @@ def test_the_other_parties_of_the_case_get_the_file(offer, slip, who):
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG
+
+
+def test_the_employer_gets_its_own_files_and_not_the_workers(offer, slip):
+    member = MemberFactory(employer=offer.posting.employer)
+    answer = services.evidence_add(case=slip.case, uploads=[pdf()], by=member.user)[0]
+
+    assert fetch(member.user, slip).status_code == 404
+    assert fetch(member.user, answer).status_code == 200
+    assert fetch(offer.worker.user, answer).status_code == 200
 
 
 @pytest.mark.parametrize(

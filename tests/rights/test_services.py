@@ -7,12 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.models import SmsMessage
+from accounts.models import AssistedAction, SmsMessage
+from accounts.services import assistance_start
 from jobs.models import Employer
 from rights import services
 from rights.models import Case, CaseEvent, WageCheckin
 from rights.services.checkins import checkins_prompt
-from tests.accounts.factories import StaffFactory, county
+from tests.accounts.factories import AgentFactory, StaffFactory, county
 from tests.rights.factories import case_for, placed
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +181,19 @@ def test_each_placed_worker_is_asked_once_a_month_about_their_latest_placement(d
     assert (first, again) == (1, 0)
     [text] = SmsMessage.objects.filter(kind="rights.checkin")
     assert text.phone == offer.worker.user.phone and "2026-10" in text.body
+
+
+def test_a_helper_writes_on_the_workers_case_only_under_a_grant_and_it_is_recorded():
+    case = case_for(placed())
+    worker_user = case.worker.user
+    agent = AgentFactory(home_region=county("530627"))
+    with pytest.raises(PermissionDenied):
+        services.case_message(user=agent, case_id=case.pk, body="我替他补充一下")
+    grant = assistance_start(
+        actor=agent, worker_phone=worker_user.phone, consent_method="signed_form", form_reference="B"
+    )
+
+    services.case_message(user=agent, case_id=case.pk, body="我替他补充一下", grant=grant)
+
+    assert CaseEvent.objects.get(case=case, kind=CaseEvent.Kind.MESSAGE).by == agent
+    assert AssistedAction.objects.get().action == "rights.case_message"
