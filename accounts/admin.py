@@ -211,15 +211,6 @@ def console_user(request: HttpRequest) -> User:
     return user
 
 
-def region_prefix(user: User) -> str | None:
-    """The region prefix a staff member sees; "" for all of it, None for nothing."""
-    if user.is_superuser or user.nationwide:
-        return ""
-    if user.home_region_id is None:
-        return None
-    return scope_prefix(user.home_region_id)
-
-
 class NotFoundOutsideScope:
     """A row the staff member may not see answers 404, as one that does not exist.
 

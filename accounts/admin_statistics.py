@@ -16,7 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.functional import Promise
 
-from accounts.admin import console_user, region_prefix
+from accounts.admin import console_user
+from accounts.selectors import region_prefix
 from config.periods import PeriodForm, this_year
 from reference.models import Region
 

@@ -1,7 +1,10 @@
 """Reads for accounts."""
 
+from django.db.models import Q, QuerySet
+
 from accounts import pii
 from accounts.models import AssistanceGrant, User
+from reference.codes import scope_prefix
 
 
 def user_get_by_phone(*, phone: str) -> User | None:
@@ -21,4 +24,22 @@ def assistance_get_active(*, grant_id: object, actor: User) -> AssistanceGrant |
         AssistanceGrant.objects.select_related("worker", "actor")
         .filter(pk=pk, actor=actor, ended_at__isnull=True)
         .first()
+    )
+
+
+def region_prefix(user: User) -> str | None:
+    """The region code prefix a staff member sees and acts in: "" for everywhere, None for nowhere."""
+    if user.is_superuser or user.nationwide:
+        return ""
+    if user.home_region_id is None:
+        return None
+    return scope_prefix(user.home_region_id)
+
+
+def staff_covering(*codes: str) -> QuerySet[User]:
+    """Active bureau staff whose region holds any of the given counties: the county, its prefecture, its
+    province, or nationwide."""
+    homes = {home for code in codes if code for home in (code, f"{code[:4]}00", f"{code[:2]}0000")}
+    return User.objects.filter(role=User.Role.STAFF, is_active=True).filter(
+        Q(nationwide=True) | Q(home_region_id__in=homes)
     )

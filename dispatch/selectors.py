@@ -6,20 +6,20 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import region_prefix
 from dispatch.models import Passenger, Trip
 from matching.models import Offer
-from reference.codes import scope_prefix
 from workers.models import Worker
 
 
 def trips_visible_to(user: User) -> QuerySet[Trip]:
     """Trips to a site in the staff member's region or picking up there (all when nationwide)."""
     trips = Trip.objects.all()
-    if user.is_superuser or user.nationwide:
-        return trips
-    if not user.home_region_id:
+    prefix = region_prefix(user)
+    if prefix is None:
         return trips.none()
-    prefix = scope_prefix(user.home_region_id)
+    if not prefix:
+        return trips
     return trips.filter(
         Q(site__county__code__startswith=prefix) | Q(pk__in=Trip.objects.filter(stops__county__code__startswith=prefix))
     )

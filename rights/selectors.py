@@ -7,25 +7,16 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import region_prefix, staff_covering
 from matching.models import Offer
-from reference.codes import scope_prefix
 from rights.models import Case, WageCheckin
 from rights.services.checkins import previous_month
-
-
-def _prefix(user: User) -> str | None:
-    """The region prefix the user sees: "" for everywhere, None for nowhere."""
-    if user.is_superuser or user.nationwide:
-        return ""
-    if not user.home_region_id:
-        return None
-    return scope_prefix(user.home_region_id)
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """Cases whose sending or receiving county lies in the staff member's region (all when nationwide)."""
     cases = Case.objects.all()
-    prefix = _prefix(user)
+    prefix = region_prefix(user)
     if prefix is None:
         return cases.none()
     if not prefix:
@@ -36,7 +27,7 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 def checkins_visible_to(user: User) -> QuerySet[WageCheckin]:
     """Check-ins of workers from the staff member's region or working at a site there (all when nationwide)."""
     checkins = WageCheckin.objects.all()
-    prefix = _prefix(user)
+    prefix = region_prefix(user)
     if prefix is None:
         return checkins.none()
     if not prefix:
@@ -47,20 +38,11 @@ def checkins_visible_to(user: User) -> QuerySet[WageCheckin]:
     )
 
 
-def _enclosing(code: str) -> list[str]:
-    """The county itself, its prefecture and its province: the home regions whose staff may act on it."""
-    return [code, code[:4] + "00", code[:2] + "0000"]
-
-
 def staff_for_case(case: Case) -> QuerySet[User]:
     """Active bureau staff who may work the case (`rights.services.may_work`), by name."""
-    regions = _enclosing(case.sending_region_id) + _enclosing(case.receiving_region_id)
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(role=User.Role.STAFF) | Q(is_superuser=True))
-        .filter(Q(is_superuser=True) | Q(nationwide=True) | Q(home_region_id__in=regions))
-        .order_by("last_name", "first_name", "username")
-    )
+    superusers = User.objects.filter(is_active=True, is_superuser=True)
+    staff = staff_covering(case.sending_region_id, case.receiving_region_id)
+    return (superusers | staff).distinct().order_by("last_name", "first_name", "username")
 
 
 def silent_placements(user: User, *, today: date | None = None) -> QuerySet[Offer]:
@@ -83,7 +65,7 @@ def silent_placements(user: User, *, today: date | None = None) -> QuerySet[Offe
         .exclude(Exists(later))
         .exclude(Exists(answered))
     )
-    prefix = _prefix(user)
+    prefix = region_prefix(user)
     if prefix is None:
         return offers.none()
     if prefix:

@@ -24,11 +24,11 @@ from accounts.admin import (
     ReadOnlyAdmin,
     ReadOnlyInline,
     console_user,
-    region_prefix,
 )
 from accounts.admin_statistics import StatisticsPageMixin
 from accounts.models import User
 from accounts.pii import mask_name
+from accounts.selectors import region_prefix
 from config.exports import csv_download
 from training.models import Course, Enrollment, Provider, ProviderMember
 from training.selectors import TrainingStatistics, training_statistics

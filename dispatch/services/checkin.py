@@ -12,13 +12,13 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import AssistanceGrant, User
+from accounts.selectors import staff_covering
 from accounts.services import assisted_action_record
 from accounts.sms import send_sms
 from dispatch.models import Passenger, Trip
@@ -129,17 +129,10 @@ def passenger_terms(
     return passenger
 
 
-def _covering(code: str) -> Q:
-    """Staff whose region holds the given county: the county, its prefecture, its province, or nationwide."""
-    return Q(nationwide=True) | Q(home_region_id__in={code, f"{code[:4]}00", f"{code[:2]}0000"})
-
-
 def _alert_staff(passenger: Passenger) -> None:
     trip = Trip.objects.select_related("site").get(pk=passenger.trip_id)
     home = passenger.offer.worker.hukou_county_id or ""
-    staff = User.objects.filter(role=User.Role.STAFF, is_active=True).filter(
-        _covering(trip.site.county_id) | (_covering(home) if home else Q(pk__in=[]))
-    )
+    staff = staff_covering(trip.site.county_id, home)
     for user in staff:
         if not user.phone_encrypted:
             continue

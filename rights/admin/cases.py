@@ -26,8 +26,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import pii
-from accounts.admin import NotFoundOutsideScope, ReadOnlyAdmin, console_user, region_prefix
+from accounts.admin import NotFoundOutsideScope, ReadOnlyAdmin, console_user
 from accounts.models import User
+from accounts.selectors import region_prefix
 from config.formtools import service_saved
 from jobs.models import JobPosting
 from rights import services

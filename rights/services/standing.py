@@ -29,7 +29,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.selectors import staff_covering
 from accounts.sms import send_sms
 from jobs.models import Employer
 from matching.models import Offer
@@ -157,10 +157,7 @@ def _alert_blocked(employer: Employer) -> None:
     live = Offer.objects.filter(
         posting__employer=employer, status__in=[Offer.Status.ACCEPTED, Offer.Status.CONFIRMED]
     ).count()
-    code = employer.region_id
-    staff = User.objects.filter(role=User.Role.STAFF, is_active=True).filter(
-        Q(nationwide=True) | Q(home_region_id__in={code, f"{code[:4]}00", f"{code[:2]}0000"})
-    )
+    staff = staff_covering(employer.region_id)
     for user in staff:
         if not user.phone_encrypted:
             continue
