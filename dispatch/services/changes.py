@@ -62,9 +62,7 @@ def passenger_move(*, staff: User, offer_id: int, trip_id: int) -> list[int]:
         if offer == offer_id or (cohort and group.offers.get(offer) and group.offers[offer].group == cohort)
     ]
     try:
-        out, into = planner.move(
-            group.trips[source], group.trips[target], moving, group.places, group.kinds, **group.road
-        )
+        out, into = planner.move(group.trips[source], group.trips[target], moving, group.places, group.kinds)
     except ValueError:
         raise DispatchError(_("The other trip has too few free seats."), code="full") from None
     group.write({source: out, target: into})
@@ -94,9 +92,7 @@ def trip_change_vehicle(*, staff: User, trip_id: int, vehicle_type_id: int) -> T
     row = group.rows[index]
     before = row.vehicle_type.name
     try:
-        changed = planner.change_vehicle(
-            group.trips[index], group.vehicles.index(vehicle), group.places, group.kinds, **group.road
-        )
+        changed = planner.change_vehicle(group.trips[index], group.vehicles.index(vehicle), group.places, group.kinds)
     except ValueError:
         raise DispatchError(
             _("A %(vehicle)s has %(seats)s seats, too few for the %(riders)s workers on this trip.")

@@ -91,10 +91,6 @@ class Group:
     trips: list[planner.Trip]
     seats_before: dict[int, tuple[int, int, datetime]]  # offer → (trip, seat, pickup time)
 
-    @property
-    def road(self) -> dict[str, float]:
-        return {"road_factor": 1.3}
-
     def index_of(self, trip_id: int) -> int:
         return next(i for i, row in enumerate(self.rows) if row.pk == trip_id)
 
@@ -202,9 +198,7 @@ def group_plan(*, site_id: int, travel_day: date) -> GroupReport:
         # A trip staff set by hand keeps its riders; only ended offers give their seats back.
         gone = [offer for offer in previous[index].seats if offer not in group.offers]
         if gone:
-            previous[index] = changed[index] = planner.drop(
-                previous[index], gone, group.places, group.kinds, **group.road
-            )
+            previous[index] = changed[index] = planner.drop(previous[index], gone, group.places, group.kinds)
         previous[index] = _fixed(previous[index])
     result = planner.replan(
         previous,
@@ -213,7 +207,6 @@ def group_plan(*, site_id: int, travel_day: date) -> GroupReport:
         group.kinds,
         detour_factor=settings.DISPATCH_DETOUR_PERCENT / 100,
         max_stops=settings.DISPATCH_MAX_STOPS,
-        **group.road,
     )
     changed |= {index: result.trips[index] for index in result.changed}
     group.write(changed)
