@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.forms",
     "django_filters",
     "axes",
+    "auditlog",
+    "import_export",
     "outbox",
     "reference",
     "accounts",
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -314,6 +317,16 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+
+# Console history and bulk files -------------------------------------------
+# Changes to the records staff decide on are kept with who, when and which fields
+# changed; console.history says which models and which personal fields never enter it.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+# A bulk import is one transaction: one bad row and nothing of the file is kept.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Logging ------------------------------------------------------------------
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])
