@@ -6,6 +6,7 @@ postings: a staff member sees an offer when the worker's home county or the
 posting's county lies in their region.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
@@ -16,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -195,10 +197,28 @@ def offers_visible_to(user: Any) -> QuerySet[Offer]:
     return offers.filter(Q(worker__hukou_county__code__startswith=prefix) | Q(posting__county__code__startswith=prefix))
 
 
+class ExpiringFilter(admin.SimpleListFilter):
+    """Offers still waiting for the worker whose answer is due soon."""
+
+    title = _("answer due")
+    parameter_name = "expires"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("2d", gettext("Within two days"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Offer]) -> QuerySet[Offer]:
+        if self.value() == "2d":
+            now = timezone.now()
+            return queryset.filter(
+                status=Offer.Status.PROPOSED, expires_at__gt=now, expires_at__lte=now + timedelta(days=2)
+            )
+        return queryset
+
+
 @admin.register(Offer)
 class OfferAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
     list_display = ("posting", "worker_display", "status", "created_at", "expires_at", "run")
-    list_filter = ("status",)
+    list_filter = ("status", ExpiringFilter)
     list_select_related = ("posting", "worker", "run")
     date_hierarchy = "created_at"
     fields = (

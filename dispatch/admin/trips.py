@@ -11,15 +11,17 @@ The manifest prints on A4 and downloads as CSV, names masked, no phones.
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -98,6 +100,25 @@ class PinnedFilter(admin.BooleanFieldListFilter):
         self.title = gettext("changed by hand")
 
 
+class TermsDifferFilter(admin.SimpleListFilter):
+    """Trips of the last month with a worker who said on arrival that the terms differ from the offer sheet."""
+
+    title = _("terms on arrival")
+    parameter_name = "terms"
+    RECENT = timedelta(days=30)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("differ", gettext("A worker says the terms differ"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Trip]) -> QuerySet[Trip]:
+        if self.value() == "differ":
+            differ = Passenger.objects.filter(
+                trip=OuterRef("pk"), terms_differ=True, terms_checked_at__gte=timezone.now() - self.RECENT
+            )
+            return queryset.filter(Exists(differ))
+        return queryset
+
+
 # The trip board and a trip's page ----------------------------------------------------------------
 
 
@@ -131,6 +152,7 @@ class TripAdmin(TransportStatisticsMixin, NotFoundOutsideScope, ReadOnlyAdmin):
         OriginProvinceFilter,
         DestinationProvinceFilter,
         ("pinned", PinnedFilter),
+        TermsDifferFilter,
     )
     list_select_related = ("site__county", "vehicle_type")
     search_fields = ("=id", "site__name")

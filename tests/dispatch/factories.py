@@ -1,9 +1,14 @@
 """Builders for dispatch tests: county coordinates, and workers matched, accepted and confirmed on a posting."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
+from dispatch.models import Stop, Trip, VehicleType
 from matching.models import Offer
 from matching.services import offers, runs
 from tests.accounts.factories import county
-from tests.jobs.factories import MemberFactory
+from tests.jobs.factories import MemberFactory, SiteFactory
 from workers.models import Worker
 
 
@@ -23,3 +28,21 @@ def confirmed(posting, workers: list[Worker]) -> list[Offer]:
         offers.offer_accept(worker=offer.worker, offer_id=offer.pk)
         offers.offer_confirm(member=member, offer_id=offer.pk)
     return made
+
+
+def hand_trip(*, to: str = "441900", origins: tuple[str, ...] = ("530627",), **fields) -> Trip:
+    """A trip written as rows (no planning), to a site in county `to`, with a pickup in each origin county."""
+    departs = timezone.now() + timedelta(days=5)
+    values = {
+        "site": SiteFactory(county=county(to)),
+        "travel_day": timezone.localdate(departs),
+        "vehicle_type": VehicleType.objects.order_by("seats").first(),
+        "departure_at": departs,
+        "arrival_at": departs + timedelta(hours=20),
+        "km": 1500,
+        **fields,
+    }
+    trip = Trip.objects.create(**values)
+    for order, code in enumerate(origins, start=1):
+        Stop.objects.create(trip=trip, order=order, county=county(code), place=f"{code} 客运站", pickup_at=departs)
+    return trip

@@ -12,7 +12,7 @@ from dispatch.models import Passenger, Stop, Trip, TripChange, VehicleType
 from jobs.models import Site
 from matching.models import Offer
 from tests.accounts.factories import StaffFactory, county
-from tests.dispatch.factories import confirmed
+from tests.dispatch.factories import confirmed, hand_trip
 from tests.jobs.factories import SiteFactory
 from tests.matching.factories import OfferFactory, skilled
 
@@ -28,24 +28,6 @@ def clerk(code: str = ZHENXIONG, *, may_change: bool = True):
     codenames = ["view_trip", "change_trip"] if may_change else ["view_trip"]
     staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="dispatch", codename__in=codenames))
     return staff
-
-
-def hand_trip(*, to: str = DONGGUAN, origins: tuple[str, ...] = (ZHENXIONG,), **fields) -> Trip:
-    """A trip written as rows (no planning), to a site in county `to`, with a pickup in each origin county."""
-    departs = timezone.now() + timedelta(days=5)
-    values = {
-        "site": SiteFactory(county=county(to)),
-        "travel_day": timezone.localdate(departs),
-        "vehicle_type": VehicleType.objects.order_by("seats").first(),
-        "departure_at": departs,
-        "arrival_at": departs + timedelta(hours=20),
-        "km": 1500,
-        **fields,
-    }
-    trip = Trip.objects.create(**values)
-    for order, code in enumerate(origins, start=1):
-        Stop.objects.create(trip=trip, order=order, county=county(code), place=f"{code} 客运站", pickup_at=departs)
-    return trip
 
 
 @pytest.fixture
