@@ -1,5 +1,7 @@
 """Celery tasks for dispatch: ids in, one service call, safe to run twice."""
 
+from datetime import date
+
 from celery import shared_task
 from django.db import DatabaseError
 
@@ -22,6 +24,20 @@ def plan_for_offer(offer_id: int) -> int | None:
         return None
     site_id, travel_day = group
     return services.group_plan(site_id=site_id, travel_day=travel_day).changed
+
+
+@shared_task(
+    name="dispatch.tasks.plan_group",
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=180,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=5,
+    retry_kwargs={"max_retries": 5},
+)
+def plan_group(site_id: int, travel_day: str) -> int:
+    """Re-plan the trips of one site and travel day (staff asked for a window); returns the trips changed."""
+    return services.group_plan(site_id=site_id, travel_day=date.fromisoformat(travel_day)).changed
 
 
 @shared_task(name="dispatch.tasks.remind_travellers", acks_late=True, soft_time_limit=300, time_limit=360)

@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.admin import NotFoundOutsideScope, ReadOnlyAdmin, ReadOnlyInline, console_user
+from accounts.selectors import region_prefix
+from config.periods import PeriodForm
 from dispatch import services
 from dispatch.admin.forms import CancelForm, ConfirmForm, MoveForm, SeatForm, VehicleForm, posted
 from dispatch.admin.manifest import manifest_csv, manifest_rows
@@ -251,12 +253,43 @@ class TripAdmin(TransportStatisticsMixin, NotFoundOutsideScope, ReadOnlyAdmin):
             ("no-show/", self.no_show_view, "no_show"),
         ]
         return [
+            path("replan/", self.admin_site.admin_view(self.replan_view), name=f"{prefix}_replan"),
             *(
                 path(f"<int:trip_id>/{route}", self.admin_site.admin_view(view), name=f"{prefix}_{name}")
                 for route, view, name in routes
             ),
             *super().get_urls(),
         ]
+
+    def replan_view(self, request: HttpRequest) -> HttpResponse:
+        """Re-plan every trip departing in a window of days inside the staff member's region."""
+        if not request.user.has_perm(CHANGE_PERMISSION):
+            raise PermissionDenied
+        prefix = region_prefix(console_user(request))
+        if prefix is None:
+            raise PermissionDenied
+        form = PeriodForm(posted(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                period = form.cleaned_data
+                queued = services.window_replan(prefix=prefix, start=period["start"], end=period["end"])
+            except services.DispatchError as error:
+                form.add_error(None, error.messages[0])
+            else:
+                done = ngettext(
+                    "%(count)d site and day is being re-planned; riders are told of changes.",
+                    "%(count)d sites and days are being re-planned; riders are told of changes.",
+                    queued,
+                ) % {"count": queued}
+                self.message_user(request, done, messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:dispatch_trip_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Re-plan trips departing in a window"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/dispatch/trip/replan.html", context)
 
     def _trip(self, request: HttpRequest, trip_id: int) -> Trip:
         """A trip the staff member may read; 404 outside their region."""

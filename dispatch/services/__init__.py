@@ -21,6 +21,8 @@ from dispatch.services.planning import (
     group_plan,
     offer_group,
     travel_day_for,
+    window_groups,
+    window_replan,
 )
 
 __all__ = [
@@ -40,4 +42,6 @@ __all__ = [
     "trip_cancel",
     "trip_change_vehicle",
     "trip_depart",
+    "window_groups",
+    "window_replan",
 ]

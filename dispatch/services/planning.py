@@ -315,6 +315,51 @@ def passengers_text(offer_ids: list[int], *, kind: str) -> None:
         transaction.on_commit(partial(send_sms, phone=user.phone, body=body, kind=f"dispatch.{kind}"))
 
 
+WINDOW_MAX_DAYS = 31
+
+
+def window_groups(*, prefix: str, start: date, end: date) -> list[tuple[int, date]]:
+    """The (site, travel day) groups departing from `start` to `end` with a site or a rider's home in the region.
+
+    A group is anything a re-plan would touch: confirmed offers due to travel in the window,
+    and planned trips (which a re-plan may empty). `prefix` is a region code prefix ("" for all).
+    """
+    first_start = start + timedelta(days=settings.DISPATCH_LEAD_DAYS)
+    last_start = end + timedelta(days=settings.DISPATCH_LEAD_DAYS + settings.DISPATCH_POOL_DAYS - 1)
+    offers = Offer.objects.filter(status=Offer.Status.CONFIRMED, posting__start_date__range=(first_start, last_start))
+    trips = Trip.objects.filter(status=Trip.Status.PLANNED, travel_day__range=(start, end))
+    if prefix:
+        offers = offers.filter(
+            Q(posting__site__county__code__startswith=prefix) | Q(worker__hukou_county__code__startswith=prefix)
+        )
+        trips = trips.filter(Q(site__county__code__startswith=prefix) | Q(stops__county__code__startswith=prefix))
+    groups = {(site_id, day) for site_id, day in trips.values_list("site_id", "travel_day").distinct()}
+    for posting in JobPosting.objects.filter(pk__in=offers.values("posting_id")).only("site_id", "start_date"):
+        day = travel_day_for(posting)
+        if start <= day <= end:
+            groups.add((posting.site_id, day))
+    return sorted(groups)
+
+
+def window_replan(*, prefix: str, start: date, end: date) -> int:
+    """Queue a re-plan of every group departing in the window inside the region; returns how many were queued.
+
+    Each group is planned by its own task, under its own lock, after the caller's transaction commits.
+    """
+    if end < start or (end - start).days >= WINDOW_MAX_DAYS:
+        raise DispatchError(
+            _("Choose a window of at most %(days)s days that does not end before it starts.")
+            % {"days": WINDOW_MAX_DAYS},
+            code="window",
+        )
+    from dispatch.tasks import plan_group
+
+    groups = window_groups(prefix=prefix, start=start, end=end)
+    for site_id, day in groups:
+        transaction.on_commit(partial(plan_group.delay, site_id, day.isoformat()))
+    return len(groups)
+
+
 def offer_group(offer_id: int) -> tuple[int, date] | None:
     """The (site, travel day) group of an offer; None when there is no such offer."""
     offer = Offer.objects.select_related("posting").filter(pk=offer_id).first()
