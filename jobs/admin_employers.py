@@ -12,15 +12,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.admin import DecisionAdmin, ReadOnlyInline, console_user
 from accounts.admin_search import PrivateSearchMixin
 from accounts.models import User
-from jobs.models import Employer, EmployerMember, Site
+from jobs.models import Employer, EmployerMember, JobPosting, Site
 from jobs.services.employers import NOTE_MAX_LENGTH, clean_uscc, employer_standing_set, employer_verify
 from reference.codes import scope_prefix
 
@@ -43,6 +43,24 @@ def employers_visible_to(user: User) -> Q:
     if user.home_region_id is None:
         return Q(pk__in=[])
     return Q(region__code__startswith=scope_prefix(user.home_region_id))
+
+
+class LiveOffersFilter(admin.SimpleListFilter):
+    """Employers with workers on the way: offers accepted or confirmed but not yet arrived."""
+
+    title = _("offers running")
+    parameter_name = "live_offers"
+    # Offer states by value: the jobs app reads them through the relation, it does not import matching.
+    LIVE = ("accepted", "confirmed")
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", gettext("With offers running"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Employer]) -> QuerySet[Employer]:
+        if self.value() == "yes":
+            live = JobPosting.objects.filter(employer=OuterRef("pk"), offers__status__in=self.LIVE)
+            return queryset.filter(Exists(live))
+        return queryset
 
 
 class MemberInline(ReadOnlyInline):
@@ -86,7 +104,7 @@ _FIELDS = (
 @admin.register(Employer)
 class EmployerAdmin(PrivateSearchMixin, DecisionAdmin):
     list_display = ("name", "uscc", "region", "industry", "verification", "standing", "created_at")
-    list_filter = ("verification", "standing", "industry")
+    list_filter = ("verification", "standing", LiveOffersFilter, "industry")
     list_select_related = ("region",)
     private_search_help = _("A company name, or a full unified social credit code.")
     ordering = ("-created_at",)
