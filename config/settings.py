@@ -322,6 +322,8 @@ SECURE_CSP = {
 # Changes to the records staff decide on are kept with who, when and which fields
 # changed; console.history says which models and which personal fields never enter it.
 AUDITLOG_DISABLE_REMOTE_ADDR = True
+# Rows loaded from fixtures (loaddata) are not changes anyone made.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 # A bulk import is one transaction: one bad row and nothing of the file is kept.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -183,8 +183,9 @@ def course_publish(*, member: ProviderMember, course: Course) -> Course:
         raise TrainingError(_("This course is closed: add a new course instead."), code="closed")
     if course.starts_on < _today():
         raise TrainingError(_("This course has already started: it cannot take enrolments."), code="started")
-    Course.objects.filter(pk=course.pk).update(status=Course.Status.PUBLISHED)
     course.refresh_from_db()
+    course.status = Course.Status.PUBLISHED
+    course.save(update_fields=["status"])  # through save(), so the change enters the console's history
     return course
 
 
