@@ -3,7 +3,9 @@
 Staff see postings whose site lies in their home region (the bureau that
 receives the workers), or all postings when nationwide; a posting outside the
 region answers 404. Postings are written only through jobs.services.postings,
-as console actions: the change page is read-only.
+as console actions: the change page is read-only. Staff may also import
+postings from a spreadsheet (jobs.resources, jobs.services.imports) and export
+the list as CSV or XLSX.
 """
 
 from typing import Any
@@ -21,7 +23,9 @@ from django.utils.translation import ngettext
 
 from accounts.admin import DecisionAdmin, console_user
 from accounts.models import User
+from config.imports import ConsoleImportExportMixin
 from jobs.models import JobPosting
+from jobs.resources import JobPostingResource
 from jobs.services.postings import NOTE_MAX_LENGTH, posting_approve
 from reference.codes import scope_prefix
 
@@ -108,7 +112,7 @@ _FIELDS = (
 
 
 @admin.register(JobPosting)
-class JobPostingAdmin(DecisionAdmin):
+class JobPostingAdmin(ConsoleImportExportMixin, DecisionAdmin):
     list_display = (
         "title",
         "employer",
@@ -130,6 +134,15 @@ class JobPostingAdmin(DecisionAdmin):
     actions = ("approve_postings", "send_back_postings")
     fields = _FIELDS
     readonly_fields = _FIELDS
+    # Import needs the add permission, export the view permission; rows are checked against the region.
+    resource_classes = [JobPostingResource]
+
+    def import_done_message(self, count: int) -> str:
+        return ngettext(
+            "%(count)d posting imported. It waits for the bureau: approve it with the action below.",
+            "%(count)d postings imported. They wait for the bureau: approve them with the action below.",
+            count,
+        ) % {"count": count}
 
     @admin.display(description=_("net monthly pay"))
     def net_monthly_display(self, obj: JobPosting) -> int:

@@ -5,7 +5,9 @@ unemployment registrations by the county they were made in (so staff where a
 migrant works see them, staff at home do not). A row outside the region
 answers 404 as if it did not exist. ID numbers and phones appear masked;
 ciphertext and hashes never appear. Changes go through the services, as
-console actions, never by editing fields.
+console actions, never by editing fields. Paper registrations are imported
+from a spreadsheet through the sign-up services (workers.resources); the list
+exports without ID numbers, with names and phones masked.
 """
 
 import re
@@ -25,8 +27,10 @@ from django.utils.translation import ngettext, pgettext_lazy
 from accounts import pii
 from accounts.admin import DecisionAdmin, NotFoundOutsideScope, ReadOnlyAdmin, ReadOnlyInline, console_user
 from accounts.admin_search import PrivateSearchMixin
+from config.imports import ConsoleImportExportMixin
 from workers.identity import clean_id_number
 from workers.models import Certificate, Cohort, CohortMember, DestinationChoice, Skill, UnemploymentRegistration, Worker
+from workers.resources import WorkerResource
 from workers.selectors import cohorts_visible_to, place_name, unemployment_registrations_visible_to
 from workers.services.unemployment import unemployment_process
 from workers.services.verification import NOTE_MAX_LENGTH, poor_labourer_verify
@@ -122,7 +126,7 @@ _RECORD_FIELDS = ("status", "signup_step", "registered_by", "created_at", "updat
 
 
 @admin.register(Worker)
-class WorkerAdmin(PrivateSearchMixin, DecisionAdmin):
+class WorkerAdmin(ConsoleImportExportMixin, PrivateSearchMixin, DecisionAdmin):
     list_display = (
         "name_display",
         "masked_id_display",
@@ -149,6 +153,13 @@ class WorkerAdmin(PrivateSearchMixin, DecisionAdmin):
         (_("Record"), {"fields": _RECORD_FIELDS}),
     )
     readonly_fields = _IDENTITY_FIELDS + _HOME_FIELDS + _WORK_FIELDS + _POOR_LABOURER_FIELDS + _RECORD_FIELDS
+    # Import (paper registrations, add permission) and export (view permission), see workers.resources.
+    resource_classes = [WorkerResource]
+    # A preview would keep the uploaded file, ID numbers and all, between two requests: the rows are
+    # checked and imported in one transaction instead, and nothing is kept when any row is refused.
+    skip_import_confirm = True
+    # Django's admin log would hold each worker's name in clear; the assistance grants record the import.
+    skip_admin_log = True
 
     @admin.display(description=_("name"), ordering="real_name")
     def name_display(self, obj: Worker) -> str:
@@ -182,6 +193,16 @@ class WorkerAdmin(PrivateSearchMixin, DecisionAdmin):
         return Worker.objects.visible_to(console_user(request)).select_related(
             "user", "hukou_county__parent__parent", "current_county__parent__parent"
         )
+
+    def get_export_queryset(self, request: HttpRequest) -> QuerySet[Worker]:
+        return super().get_export_queryset(request).prefetch_related("skills__occupation", "destination_choices")
+
+    def import_done_message(self, count: int) -> str:
+        return ngettext(
+            "%(count)d worker registered from the paper forms.",
+            "%(count)d workers registered from the paper forms.",
+            count,
+        ) % {"count": count}
 
     def private_search(self, queryset: QuerySet, term: str) -> QuerySet:
         # Phones and ID numbers are stored encrypted: only an exact, whole number is found, by its keyed hash.
