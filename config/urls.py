@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
+from console.views import dashboard_view
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,5 +16,6 @@ urlpatterns = [
     path("", include("dispatch.urls")),
     path("", include("rights.urls")),
     path("", include("jobs.urls")),
+    path("console/statistics/", admin.site.admin_view(dashboard_view), name="console_statistics"),
     path("console/", admin.site.urls),
 ]
