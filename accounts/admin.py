@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -43,6 +44,65 @@ def _visible_workers(user: User | AnonymousUser) -> Q:
     if user.home_region_id is None:
         return not_worker | Q(pk=user.pk)
     return not_worker | Q(pk=user.pk) | Q(home_region__code__startswith=scope_prefix(user.home_region_id))
+
+
+_REGIONAL_ROLES = (User.Role.WORKER, User.Role.STAFF, User.Role.AGENT)
+# Employer and provider accounts take the region of the company or school they act for. These are reverse
+# relations of jobs and training, named here only as lookups: accounts imports neither app.
+_MEMBERSHIP_REGIONS = (
+    "employer_memberships__employer__region__code",
+    "provider_memberships__provider__region__code",
+)
+
+
+def _visible_users(user: User | AnonymousUser) -> Q:
+    """The accounts a staff member may open: themselves, and the ordinary accounts of their region.
+
+    Workers, staff and agents belong to their home region; employer and
+    provider accounts to the region of their company or school. Superusers and
+    nationwide accounts stay out of a regional clerk's reach, so a clerk can
+    neither read them nor reset their passwords.
+    """
+    if not isinstance(user, User):
+        return Q(pk__in=[])
+    if user.is_superuser or user.nationwide:
+        return Q()
+    if user.home_region_id is None:
+        return Q(pk=user.pk)
+    prefix = scope_prefix(user.home_region_id)
+    members = Q(pk__in=[])
+    for lookup in _MEMBERSHIP_REGIONS:
+        # A subquery, not a join: an account acting for two companies must be listed once.
+        members |= Q(pk__in=User.objects.filter(**{f"{lookup}__startswith": prefix}).values("pk"))
+    in_region = Q(role__in=_REGIONAL_ROLES, home_region__code__startswith=prefix) | (
+        ~Q(role__in=_REGIONAL_ROLES) & members
+    )
+    return Q(pk=user.pk) | (Q(is_superuser=False, nationwide=False) & in_region)
+
+
+def _sees_everything(user: object) -> bool:
+    """Superusers and nationwide staff: the only ones who read service-wide logs."""
+    return isinstance(user, User) and (user.is_superuser or user.nationwide)
+
+
+class NationwideOnlyMixin:
+    """A service-wide operational table (logs, queued events, kept messages): superusers and nationwide staff only.
+
+    Its rows belong to no region, and they name people of every region, so a
+    regional clerk has no page for it, whatever model permissions they hold.
+    """
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _sees_everything(request.user) and super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _sees_everything(request.user) and super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _sees_everything(request.user) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _sees_everything(request.user) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
 def _new_phone_field() -> forms.CharField:
@@ -117,8 +177,34 @@ class ConsoleUserCreationForm(_NewPhoneMixin, AdminUserCreationForm):
         return user
 
 
+def console_user(request: HttpRequest) -> User:
+    """The staff member behind a console request (the console admits only User accounts)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+class NotFoundOutsideScope:
+    """A row the staff member may not see answers 404, as one that does not exist.
+
+    Region scoping lives in each admin's get_queryset; without this, Django
+    would redirect to the list with a "does not exist" message instead.
+    """
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
+        if obj is None:
+            raise Http404
+        return obj
+
+
+# Fields that grant rights or widen a region: only a superuser sets them, so a clerk cannot promote anyone.
+_PRIVILEGE_FIELDS = ("role", "is_staff", "is_superuser", "groups", "user_permissions", "nationwide", "home_region")
+
+
 @admin.register(User)
-class UserAdmin(PrivateSearchMixin, BaseUserAdmin):
+class UserAdmin(PrivateSearchMixin, NotFoundOutsideScope, BaseUserAdmin):
     form = ConsoleUserChangeForm
     add_form = ConsoleUserCreationForm
     list_display = ("username", "masked_phone_display", "role", "home_region", "is_staff")
@@ -153,7 +239,21 @@ class UserAdmin(PrivateSearchMixin, BaseUserAdmin):
         return obj.masked_phone or "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
-        return super().get_queryset(request).filter(_visible_workers(request.user))
+        return super().get_queryset(request).filter(_visible_users(request.user))
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        """Staff accounts other than one's own are a superuser's to change: a password reset would take them over."""
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
+            return True
+        return not (obj.is_superuser or obj.is_staff or obj.role == User.Role.STAFF)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is None or request.user.is_superuser:
+            return fields
+        return fields + _PRIVILEGE_FIELDS
 
     def private_search(self, queryset: QuerySet, term: str) -> QuerySet:
         by_phone = _phone_search(queryset, term)
@@ -178,7 +278,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(PrivateSearchMixin, ReadOnlyAdmin):
+class SmsMessageAdmin(NationwideOnlyMixin, PrivateSearchMixin, ReadOnlyAdmin):
     list_display = ("masked_phone_display", "kind", "body", "created_at")
     list_filter = ("kind",)
     fields = ("masked_phone_display", "kind", "body", "created_at")
@@ -201,28 +301,6 @@ class SmsMessageAdmin(PrivateSearchMixin, ReadOnlyAdmin):
             "so use this backend only for demos and tests; a gateway backend keeps no copies."
         )
         return super().changelist_view(request, {**(extra_context or {}), "subtitle": notice})
-
-
-def console_user(request: HttpRequest) -> User:
-    """The staff member behind a console request (the console admits only User accounts)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
-class NotFoundOutsideScope:
-    """A row the staff member may not see answers 404, as one that does not exist.
-
-    Region scoping lives in each admin's get_queryset; without this, Django
-    would redirect to the list with a "does not exist" message instead.
-    """
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
-        if obj is None:
-            raise Http404
-        return obj
 
 
 class DecisionAdmin(NotFoundOutsideScope, admin.ModelAdmin):
@@ -275,7 +353,7 @@ class AssistedActionInline(ReadOnlyInline):
 
 
 @admin.register(AssistanceGrant)
-class AssistanceGrantAdmin(ReadOnlyAdmin):
+class AssistanceGrantAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
     list_display = ("started_at", "actor", "worker", "consent_method", "consent_reference", "ended_at")
     list_filter = ("consent_method", "started_at")
     list_select_related = ("actor", "worker")
@@ -298,7 +376,7 @@ class AssistanceGrantAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AssistedAction)
-class AssistedActionAdmin(ReadOnlyAdmin):
+class AssistedActionAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
     list_display = ("created_at", "grant", "action", "description", "target_type", "target_id")
     list_filter = ("action",)
     list_select_related = ("grant__actor", "grant__worker")
@@ -309,3 +387,45 @@ class AssistedActionAdmin(ReadOnlyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[AssistedAction]:
         visible = User.objects.filter(_visible_workers(request.user))
         return super().get_queryset(request).filter(grant__worker__in=visible)
+
+
+# Tables other packages register ------------------------------------------------------------------
+# Sign-in attempts name people of every region: re-registered nationwide-only. Groups grant rights: read-only
+# but for superusers. (The audit log's page is
+# console.admin's ChangeHistoryAdmin, restricted the same way there.)
+
+
+def _restrict(model: type[Any], stock: type[admin.ModelAdmin]) -> None:
+    if not admin.site.is_registered(model):
+        return
+    admin.site.unregister(model)
+    restricted = type(f"NationwideOnly{stock.__name__}", (NationwideOnlyMixin, stock), {"__module__": __name__})
+    admin.site.register(model, restricted)
+
+
+class ConsoleGroupAdmin(GroupAdmin):
+    """Staff read the permission groups; only a superuser changes one, or a clerk could grant themselves anything."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+def _restrict_other_packages() -> None:
+    from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    _restrict(AccessAttempt, AccessAttemptAdmin)
+    _restrict(AccessLog, AccessLogAdmin)
+    _restrict(AccessFailureLog, AccessFailureLogAdmin)
+    if admin.site.is_registered(Group):
+        admin.site.unregister(Group)
+    admin.site.register(Group, ConsoleGroupAdmin)
+
+
+_restrict_other_packages()
