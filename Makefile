@@ -25,8 +25,10 @@ setup: $(STAMP) ## Install the locked packages into .venv, migrate, load referen
 	@$(MANAGE) load_reference_data -v0
 	@$(MANAGE) collectstatic --no-input -v0
 
-demo: setup ## Load the demo data (idempotent)
+demo: SEED_WORKERS ?= 300
+demo: setup ## Load the demo logins and a seeded world of SEED_WORKERS workers (idempotent)
 	@$(MANAGE) load_demo_data
+	@$(MANAGE) seed_demo --workers $(SEED_WORKERS)
 
 run: export SMS_BACKEND ?= accounts.sms.ConsoleBackend
 run: demo ## Start web, worker and beat with demo data on http://localhost:$(PORT)/
