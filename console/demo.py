@@ -7,11 +7,13 @@ adds nothing. Later features extend `load()` with their own demo records.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc as uscc_code
 
 from accounts.models import User
+from console.roles import CLERK_GROUP, roles_sync
 from jobs.models import Campaign, Employer, EmployerMember, JobPosting
 from jobs.services import employers as employer_services
 from jobs.services import postings as posting_services
@@ -62,8 +64,19 @@ def load() -> int:
             first_name="春风",
             last_name="演示",
         ),
+        # The Ministry's view: every region, for the dashboard's national figures.
+        _user(username="demo-ministry", role=User.Role.STAFF, is_staff=True, nationwide=True),
     ]
-    return sum(created) + _demo_worker_profile() + _demo_employer() + _demo_training()
+    return sum(created) + _demo_staff_roles() + _demo_worker_profile() + _demo_employer() + _demo_training()
+
+
+def _demo_staff_roles() -> int:
+    """Both demo staff work as bureau clerks (the group migrate keeps in step with console.roles)."""
+    roles_sync()
+    clerks = Group.objects.get(name=CLERK_GROUP)
+    missing = User.objects.filter(username__in=("demo-staff", "demo-ministry")).exclude(groups=clerks)
+    clerks.user_set.add(*missing)
+    return len(missing)
 
 
 def _demo_worker_profile() -> int:
@@ -193,6 +206,7 @@ def logins(url: str) -> list[DemoLogin]:
         DemoLogin("village agent", "phone 13700137003, then the one-time code printed in this terminal"),
         DemoLogin("training provider", "phone 13600136004, then the one-time code printed in this terminal"),
         DemoLogin("bureau staff", f"{console} with user demo-staff, password {DEMO_PASSWORD}"),
+        DemoLogin("ministry (all regions)", f"{console} with user demo-ministry, password {DEMO_PASSWORD}"),
     ]
 
 

@@ -30,7 +30,8 @@ CLERK: dict[str, dict[str, tuple[str, ...]]] = {
     "rights": {"case": ("view", "change"), "wagecheckin": ("view",)},
 }
 
-ROLES = {"Bureau clerk": CLERK}
+CLERK_GROUP = "Bureau clerk"
+ROLES = {CLERK_GROUP: CLERK}
 
 
 def _codename(action: str, model: str) -> str:

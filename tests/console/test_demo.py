@@ -80,3 +80,11 @@ def test_the_demo_school_offers_a_course_whose_graduates_the_demo_factory_keeps_
     assert course.provider.is_verified
     reservation = Reservation.objects.get(course=course)
     assert reservation.posting.occupation.code == course.occupation.code == "injection_moulder"
+
+
+def test_demo_staff_work_as_bureau_clerks_in_their_region_and_nationwide():
+    call_command("load_demo_data")
+    staff, ministry = User.objects.get(username="demo-staff"), User.objects.get(username="demo-ministry")
+    assert staff.has_perm("jobs.change_employer") and ministry.has_perm("workers.view_worker")
+    assert (staff.home_region_id, staff.nationwide) == ("530600", False)
+    assert ministry.nationwide
