@@ -288,6 +288,9 @@ class TripAdmin(TransportStatisticsMixin, NotFoundOutsideScope, ReadOnlyAdmin):
             "opts": self.opts,
             "title": gettext("Re-plan trips departing in a window"),
             "form": form,
+            "submit": gettext("Re-plan these days"),
+            "back_url": reverse("admin:dispatch_trip_changelist"),
+            "back_label": gettext("Back to the trips"),
         }
         return TemplateResponse(request, "admin/dispatch/trip/replan.html", context)
 
@@ -348,7 +351,14 @@ class TripAdmin(TransportStatisticsMixin, NotFoundOutsideScope, ReadOnlyAdmin):
             else:
                 self.message_user(request, done, messages.SUCCESS)
                 return self._back(trip)
-        context = {**self._context(request, trip, title), "form": form, "intro": intro, "submit": submit}
+        context = {
+            **self._context(request, trip, title),
+            "form": form,
+            "intro": intro,
+            "submit": submit,
+            "back_url": reverse("admin:dispatch_trip_change", args=[trip.pk]),
+            "back_label": gettext("Back to the trip"),
+        }
         return TemplateResponse(request, "admin/dispatch/trip/override.html", context)
 
     def move_view(self, request: HttpRequest, trip_id: int) -> HttpResponse:

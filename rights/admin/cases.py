@@ -301,6 +301,8 @@ class CaseAdmin(CaseStatisticsMixin, NotFoundOutsideScope, ReadOnlyAdmin):
             "form": form,
             "submit": submit,
             "action": action,
+            "back_url": reverse("admin:rights_case_change", args=[case.pk]),
+            "back_label": gettext("Back to the case"),
         }
         return TemplateResponse(request, "admin/rights/case/action.html", context)
 
