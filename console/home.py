@@ -98,7 +98,7 @@ def _count(model_admin: admin.ModelAdmin, request: HttpRequest, params: dict[str
     listing.GET = QueryDict(urlencode(params))
     # A copy, so the unfiltered total (a second count the home page does not show) is skipped for this list only.
     counter = copy.copy(model_admin)
-    counter.show_full_result_count = False
+    vars(counter)["show_full_result_count"] = False  # an instance attribute, shadowing the class's setting
     return counter.get_changelist_instance(listing).result_count
 
 

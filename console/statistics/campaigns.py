@@ -115,17 +115,17 @@ def matching_runs(*, start: date, end: date, region_code: str | None) -> Matchin
     """Runs started in the period: how many, the offers they made to workers from the region and how many the
     workers accepted; the latest full runs one by one (runs cover the whole country, offers count by home)."""
     runs = MatchRun.objects.filter(within("started_at", start, end))
-    home = home_in(region_code, "worker__")
-    totals = Offer.objects.filter(home, run__in=runs.values("pk")).aggregate(
-        offers=Count("pk"), accepted=Count("pk", filter=Q(status__in=ACCEPTED))
-    )
-    in_home = home_in(region_code, "offers__worker__")
+    # One pass over the offers, per run: the totals and the listed runs' figures both come from it.
+    per_run = {
+        row["run_id"]: row
+        for row in Offer.objects.filter(home_in(region_code, "worker__"), run__in=runs.values("pk"))
+        .values("run_id")
+        .annotate(offers=Count("pk"), accepted=Count("pk", filter=Q(status__in=ACCEPTED)))
+        .order_by()
+    }
+    none = {"offers": 0, "accepted": 0}
     full = (
         runs.filter(trigger__in=FULL_RUNS)
-        .annotate(
-            n_offers=Count("offers", filter=in_home),
-            n_accepted=Count("offers", filter=in_home & Q(offers__status__in=ACCEPTED)),
-        )
         # The JSON reports stay in the database: the fairness page reads them.
         .only("pk", "started_at", "finished_at", "trigger")
         .order_by("-started_at", "-pk")[:RUNS_LISTED]
@@ -136,9 +136,14 @@ def matching_runs(*, start: date, end: date, region_code: str | None) -> Matchin
             started_at=run.started_at,
             trigger=str(run.get_trigger_display()),
             seconds=run.seconds,
-            offers=run.n_offers,
-            accepted=run.n_accepted,
+            offers=per_run.get(run.pk, none)["offers"],
+            accepted=per_run.get(run.pk, none)["accepted"],
         )
         for run in full
     )
-    return MatchingRuns(runs=runs.count(), offers=totals["offers"], accepted=totals["accepted"], full_runs=rows)
+    return MatchingRuns(
+        runs=runs.count(),
+        offers=sum(row["offers"] for row in per_run.values()),
+        accepted=sum(row["accepted"] for row in per_run.values()),
+        full_runs=rows,
+    )

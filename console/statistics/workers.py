@@ -6,13 +6,17 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext
 
 from console.statistics.base import Change, Row, home_in, months_before, province_names, province_of, until, within
-from dispatch.statistics import transport_statistics
+from dispatch.models import Passenger, Stop, Trip
+from dispatch.statistics import CARRIED
 from jobs.models import JobPosting
 from matching.models import Offer
+from reference.codes import scope_prefix
 from rights.statistics import wages_recovered
-from training.selectors import StatisticsRow, training_statistics
+from training.models import Course, Enrollment
 from workers.models import Worker
 
 LOCAL_KINDS = (
@@ -112,13 +116,34 @@ class Transported:
 
 
 def transported(*, start: date, end: date, region_code: str | None) -> Transported:
-    """Workers who boarded and trips that set off in the period (dispatch.statistics.transport_statistics): trips
-    to a site in the region or picking up there."""
-    stats = transport_statistics(start=start, end=end, region_code=region_code)
+    """Workers who boarded and trips that set off in the period, per month (as dispatch.statistics
+    .transport_statistics counts them): trips to a site in the region or picking up there. Only the total and the
+    months are counted here, in two grouped queries, not the per-trip subquery and the province breakdowns."""
+    trips = Trip.objects.filter(travel_day__gte=start, travel_day__lte=end, status__in=CARRIED)
+    if region_code:
+        prefix = scope_prefix(region_code)
+        calling = Stop.objects.filter(county__code__startswith=prefix).values("trip_id")
+        trips = trips.filter(Q(site__county__code__startswith=prefix) | Q(pk__in=calling))
+    trip_months = dict(
+        trips.annotate(month=TruncMonth("travel_day")).values("month").annotate(n=Count("pk")).values_list("month", "n")
+    )
+    rider_months = dict(
+        Passenger.objects.filter(trip__in=trips.values("pk"), boarded_at__isnull=False)
+        .annotate(month=TruncMonth("trip__travel_day"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    by_month = []
+    if trip_months:
+        # Months without trips between the first and the last stay in, so the chart shows the gap.
+        month, last = min(trip_months).replace(day=1), max(trip_months)
+        while month <= last:
+            key = f"{month:%Y-%m}"
+            by_month.append(MonthTransport(key, key, rider_months.get(month, 0), trip_months.get(month, 0)))
+            month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return Transported(
-        workers=stats.total.workers,
-        trips=stats.total.trips,
-        by_month=tuple(MonthTransport(row.key, row.label, row.workers, row.trips) for row in stats.by_month),
+        workers=sum(row.workers for row in by_month), trips=sum(row.trips for row in by_month), by_month=tuple(by_month)
     )
 
 
@@ -141,14 +166,39 @@ class Trained:
 
 
 def trained(*, start: date, end: date, region_code: str | None) -> Trained:
-    """Enrolled, completed and certified per course type (training.selectors.training_statistics), by the
-    worker's home county."""
-    stats = training_statistics(start=start, end=end, region_code=region_code)
-
-    def row(source: StatisticsRow) -> TrainedRow:
-        return TrainedRow(source.key, source.label, source.enrolled, source.completed, source.certified)
-
-    return Trained(total=row(stats.total), by_type=tuple(row(source) for source in stats.by_type))
+    """Enrolled, completed and certified per course type (as training.selectors.training_statistics counts them),
+    by the worker's home county; one grouped query, without that page's per-county breakdown."""
+    made = within("created_at", start, end) & Q(enrolled_at__isnull=False)
+    passed = within("finished_at", start, end) & Q(status=Enrollment.Status.COMPLETED)
+    counts = {
+        row["course__type"]: row
+        for row in Enrollment.objects.filter(made | passed, home_in(region_code, "worker__"))
+        .values("course__type")
+        .annotate(
+            enrolled=Count("pk", filter=made),
+            completed=Count("pk", filter=passed),
+            certified=Count("pk", filter=passed & Q(certificate__isnull=False)),
+        )
+        .order_by()
+    }
+    by_type = tuple(
+        TrainedRow(
+            value,
+            str(label),
+            counts.get(value, {}).get("enrolled", 0),
+            counts.get(value, {}).get("completed", 0),
+            counts.get(value, {}).get("certified", 0),
+        )
+        for value, label in Course.Type.choices
+    )
+    total = TrainedRow(
+        "",
+        gettext("All"),
+        sum(row.enrolled for row in by_type),
+        sum(row.completed for row in by_type),
+        sum(row.certified for row in by_type),
+    )
+    return Trained(total=total, by_type=by_type)
 
 
 # 5. Registered poor labourers out at work ------------------------------------------------
