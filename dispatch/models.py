@@ -85,7 +85,12 @@ class Trip(models.Model):
         verbose_name = _("trip")
         verbose_name_plural = _("trips")
         ordering = ["travel_day", "departure_at", "id"]
-        indexes = [models.Index(fields=["site", "travel_day", "status"]), models.Index(fields=["travel_day", "status"])]
+        indexes = [
+            models.Index(fields=["site", "travel_day", "status"]),
+            models.Index(fields=["travel_day", "status"]),
+            # The default order, which the console's list walks and stops after a page.
+            models.Index(fields=["travel_day", "departure_at", "id"], name="trip_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.site} {self.travel_day:%Y-%m-%d} #{self.pk}"

@@ -272,6 +272,8 @@ class JobPosting(models.Model):
             models.Index(fields=["status", "expected_monthly"]),
             models.Index(fields=["status", "start_date"]),
             models.Index(fields=["status", "occupation"]),
+            # The console's list order.
+            models.Index(fields=["-submitted_at", "-id"], name="posting_submitted_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(headcount__gte=1, headcount__lte=5000), name="posting_headcount"),

@@ -217,6 +217,10 @@ class Offer(models.Model):
         indexes = [
             models.Index(fields=["posting", "status"]),
             models.Index(fields=["status", "expires_at"]),
+            # Arrivals in a period (the console's placement figures).
+            models.Index(fields=["status", "closed_at"], name="offer_status_closed_idx"),
+            # "A later placement of the same worker" (current placements) is one probe of this index.
+            models.Index(fields=["worker", "closed_at"], condition=Q(status="placed"), name="offer_placed_worker_idx"),
         ]
 
     def __str__(self) -> str:

@@ -2,13 +2,16 @@
 
 Runs on a throw-away test database of whatever DATABASE_URL selects (SQLite
 in memory by default): reference-data load, OTP log-in round trips, minimum
-wage look-ups, and the weight of the entry pages with all their assets.
+wage look-ups, and the weight of the entry pages with all their assets. Then
+the console on a million workers (scripts/bench_console.py --reuse, in its own
+process and PostgreSQL database; it says so when it is skipped).
 """
 
 import gzip
 import os
 import re
 import resource
+import subprocess
 import sys
 import time
 from datetime import date
@@ -102,6 +105,12 @@ def bench_page_weight() -> None:
         print(f"{'page weight ' + url:<44} {raw / 1024:8.1f} KB raw, {packed / 1024:.1f} KB gzip (budget 60 KB)")
 
 
+def bench_console() -> None:
+    # Its own process: it points Django at its own PostgreSQL database before set-up.
+    script = Path(__file__).with_name("bench_console.py")
+    subprocess.run([sys.executable, str(script), "--reuse"], check=False)
+
+
 def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
@@ -115,6 +124,8 @@ def main() -> None:
         print(f"{'peak memory (RSS)':<44} {peak:8.1f} MB")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    print()
+    bench_console()
 
 
 if __name__ == "__main__":

@@ -218,6 +218,8 @@ class EnrollmentAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
     list_display = ("course", "worker_display", "status", "score")
     list_filter = ("status",)
     list_select_related = ("course", "worker")
+    # A million rows: the "N total" beside a filtered count would be a second full COUNT(*) per page.
+    show_full_result_count = False
     date_hierarchy = "created_at"
     fields = ("course", "worker_display", "status", "created_at", "enrolled_at", "score", "finished_at")
     readonly_fields = fields

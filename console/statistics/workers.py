@@ -4,6 +4,7 @@ poor labourers, local employment and wages recovered."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -170,7 +171,7 @@ def trained(*, start: date, end: date, region_code: str | None) -> Trained:
     by the worker's home county; one grouped query, without that page's per-county breakdown."""
     made = within("created_at", start, end) & Q(enrolled_at__isnull=False)
     passed = within("finished_at", start, end) & Q(status=Enrollment.Status.COMPLETED)
-    counts = {
+    counts: dict[str, Any] = {
         row["course__type"]: row
         for row in Enrollment.objects.filter(made | passed, home_in(region_code, "worker__"))
         .values("course__type")
