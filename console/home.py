@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import console_user
 from dispatch.models import Trip
 from jobs.models import Employer, JobPosting
 from matching.models import Offer
 from rights.models import Case
-from rights.selectors import silent_placements
+from rights.selectors import silent_placement_offers
 from workers.models import UnemploymentRegistration, Worker
 
 Params = Callable[[date], dict[str, str]]
@@ -121,7 +122,7 @@ def silent_count(request: HttpRequest) -> Decision | None:
     """Placed workers who have not answered the wage question for two months, if the staff member handles cases."""
     if not admin.site.get_model_admin(Case).has_view_or_change_permission(request):
         return None
-    count = silent_placements(request.user).count()  # type: ignore[arg-type]
+    count = silent_placement_offers(console_user(request)).count()
     return Decision(
         "silent", _("Placed workers silent for two months"), count, reverse("admin:rights_case_silent_placements")
     )

@@ -67,7 +67,9 @@ class OriginProvinceFilter(_ProvinceFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         trips = trips_visible_to(console_user(request))
-        counties = Stop.objects.filter(trip__in=trips.values("pk")).values_list("county_id", flat=True).distinct()
+        # order_by(): without it the default ordering joins the DISTINCT and it costs a sort of every stop.
+        stops = Stop.objects.filter(trip__in=trips.values("pk")).order_by()
+        counties = stops.values_list("county_id", flat=True).distinct()
         return _provinces(set(counties))
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Trip]) -> QuerySet[Trip]:
@@ -85,7 +87,7 @@ class DestinationProvinceFilter(_ProvinceFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         trips = trips_visible_to(console_user(request))
-        return _provinces(set(trips.values_list("site__county_id", flat=True).distinct()))
+        return _provinces(set(trips.order_by().values_list("site__county_id", flat=True).distinct()))
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Trip]) -> QuerySet[Trip]:
         prefix = self.province_prefix()
