@@ -147,6 +147,8 @@ CELERY_RESULT_EXPIRES = timedelta(hours=1)
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# The console dashboard's figures are counted ahead for the staff who use it, this often.
+DASHBOARD_REFRESH_MINUTES = env_int("DASHBOARD_REFRESH_MINUTES", 30, minimum=1)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
@@ -167,6 +169,7 @@ CELERY_BEAT_SCHEDULE = {
     "travellers-remind": {"task": "dispatch.tasks.remind_travellers", "schedule": 3600},
     "checkins-prompt": {"task": "rights.tasks.prompt_checkins", "schedule": 6 * 3600},
     "standings-refresh": {"task": "rights.tasks.refresh_standings", "schedule": 24 * 3600},
+    "dashboards-refresh": {"task": "console.tasks.refresh_dashboards", "schedule": DASHBOARD_REFRESH_MINUTES * 60},
 }
 # Queues split by kind so a long matching run never delays a text message; a
 # worker started without -Q consumes all of them.

@@ -23,6 +23,7 @@ from accounts.admin import console_user
 from accounts.selectors import region_prefix
 from config.periods import PeriodForm, this_year
 from console import statistics as figures
+from console.statistics.snapshots import dashboard_snapshot
 from console.statistics.tables import (
     Chart,
     Table,
@@ -44,6 +45,8 @@ from console.statistics.tables import (
 from reference.forms import REFRESH_FIELD, RegionField, RegionRefreshFormMixin
 from reference.models import Region
 
+# Count the figures now instead of reading the snapshot.
+RECOUNT = "recount"
 # Query parameters that carry the filters; any of them binds the form.
 FILTERS = ("start", "end", "region_0", "region_1", "region_2", REFRESH_FIELD)
 
@@ -240,15 +243,18 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     period = {"start": chosen["start"], "end": chosen["end"], "region_code": region.code if region else None}
     if "export" in request.GET:
         return export(request.GET["export"], request.GET.get("format", "csv"), **period)
-    stats = figures.dashboard(**period)
+    snapshot = dashboard_snapshot(**period, recount=RECOUNT in request.GET)
+    stats = snapshot.figures
     kept = request.GET.copy()
-    for name in ("export", "format", REFRESH_FIELD):
+    for name in ("export", "format", RECOUNT, REFRESH_FIELD):
         kept.pop(name, None)
     context = {
         **admin.site.each_context(request),
         "title": gettext("Statistics"),
         "form": form,
         "stats": stats,
+        "counted_at": snapshot.counted_at,
+        "recount": RECOUNT,
         "region": region,
         "sections": _sections(stats),
         "export_query": kept.urlencode(),
