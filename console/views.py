@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import console_user
@@ -99,7 +99,10 @@ def _sections(stats: figures.Dashboard) -> list[Figure]:
     return [
         Figure(
             registered_table(stats.registered),
-            [(gettext("Registered"), registered.current), (gettext("Change"), signed(registered.difference))],
+            [
+                (gettext("Registered"), registered.current),
+                (pgettext("an increase or decrease", "Change"), signed(registered.difference)),
+            ],
             gettext(
                 "Workers who finished signing up and were registered at the end of the period, against three months "
                 "earlier. By the worker's home county."

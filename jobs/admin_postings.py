@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin import DecisionAdmin, console_user
+from accounts.admin import CappedPaginator, DecisionAdmin, console_user
 from accounts.models import User
 from config.imports import ConsoleImportExportMixin
 from jobs.models import JobPosting
@@ -132,6 +132,7 @@ class JobPostingAdmin(ConsoleImportExportMixin, DecisionAdmin):
     ordering = ("-submitted_at", "-id")
     # A million rows: the "N total" beside a filtered count would be a second full COUNT(*) per page.
     show_full_result_count = False
+    paginator = CappedPaginator
     action_form = ReviewActionForm
     actions = ("approve_postings", "send_back_postings")
     fields = _FIELDS

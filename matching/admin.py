@@ -22,7 +22,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from accounts.admin import NotFoundOutsideScope, ReadOnlyAdmin, console_user
+from accounts.admin import CappedPaginator, NotFoundOutsideScope, ReadOnlyAdmin, console_user
 from config.exports import csv_download
 from matching import candidates
 from matching.fairness import DIMENSIONS
@@ -218,11 +218,14 @@ class ExpiringFilter(admin.SimpleListFilter):
 @admin.register(Offer)
 class OfferAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
     list_display = ("posting", "worker_display", "status", "created_at", "expires_at", "run")
-    list_filter = ("status", ExpiringFilter)
+    # A filter on the day, not a date hierarchy: the hierarchy reads every offer's date to list the years.
+    list_filter = ("status", ExpiringFilter, ("created_at", admin.DateFieldListFilter))
     list_select_related = ("posting", "worker", "run")
     # A million rows: the "N total" beside a filtered count would be a second full COUNT(*) per page.
     show_full_result_count = False
-    date_hierarchy = "created_at"
+    paginator = CappedPaginator
+    search_fields = ("=id", "posting__title")
+    search_help_text = _("An offer number or words of the posting's title.")
     fields = (
         "posting",
         "worker_display",

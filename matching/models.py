@@ -221,6 +221,8 @@ class Offer(models.Model):
             models.Index(fields=["status", "closed_at"], name="offer_status_closed_idx"),
             # "A later placement of the same worker" (current placements) is one probe of this index.
             models.Index(fields=["worker", "closed_at"], condition=Q(status="placed"), name="offer_placed_worker_idx"),
+            # The console's offer list, newest first, one page at a time.
+            models.Index(fields=["-created_at", "-id"], name="offer_newest_idx"),
         ]
 
     def __str__(self) -> str:

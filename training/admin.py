@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import (
+    CappedPaginator,
     DecisionAdmin,
     NotFoundOutsideScope,
     ReadOnlyAdmin,
@@ -93,6 +94,8 @@ class ProviderAdmin(DecisionAdmin):
     list_display = ("name", "kind", "region", "verification", "created_at")
     list_filter = ("verification", "kind")
     list_select_related = ("region",)
+    search_fields = ("name", "=uscc")
+    search_help_text = _("Words of the name, or a full unified social credit code.")
     ordering = ("-created_at",)
     date_hierarchy = "created_at"
     action_form = ProviderNoteActionForm
@@ -166,6 +169,8 @@ class CourseAdmin(StatisticsPageMixin, NotFoundOutsideScope, ReadOnlyAdmin):
     list_display = ("title", "provider", "type", "format", "starts_on", "capacity", "enrolled_count")
     list_filter = ("type", "format", "status")
     list_select_related = ("provider",)
+    search_fields = ("title", "provider__name")
+    search_help_text = _("Words of the course title or the provider's name.")
     date_hierarchy = "starts_on"
     change_list_template = "admin/training/course/change_list.html"
     statistics_title = _("Training statistics")
@@ -218,8 +223,11 @@ class EnrollmentAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
     list_display = ("course", "worker_display", "status", "score")
     list_filter = ("status",)
     list_select_related = ("course", "worker")
+    search_fields = ("course__title",)
+    search_help_text = _("Words of the course title.")
     # A million rows: the "N total" beside a filtered count would be a second full COUNT(*) per page.
     show_full_result_count = False
+    paginator = CappedPaginator
     date_hierarchy = "created_at"
     fields = ("course", "worker_display", "status", "created_at", "enrolled_at", "score", "finished_at")
     readonly_fields = fields

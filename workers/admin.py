@@ -25,7 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts import pii
-from accounts.admin import DecisionAdmin, NotFoundOutsideScope, ReadOnlyAdmin, ReadOnlyInline, console_user
+from accounts.admin import (
+    CappedPaginator,
+    DecisionAdmin,
+    NotFoundOutsideScope,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    console_user,
+)
 from accounts.admin_search import PrivateSearchMixin
 from config.imports import ConsoleImportExportMixin
 from workers.identity import clean_id_number
@@ -137,13 +144,14 @@ class WorkerAdmin(ConsoleImportExportMixin, PrivateSearchMixin, DecisionAdmin):
         "signup_step",
         "created_at",
     )
-    list_filter = ("status", "poor_labourer", "signup_step", "education")
+    # A filter on the sign-up day, not a date hierarchy: the hierarchy lists the years of a million rows first.
+    list_filter = ("status", "poor_labourer", "signup_step", "education", ("created_at", admin.DateFieldListFilter))
     list_select_related = ("user", "hukou_county")
     private_search_help = _("A name, a full mobile number or a full ID number.")
     ordering = ("-created_at",)
     # A million rows: the "N total" beside a filtered count would be a second full COUNT(*) per page.
     show_full_result_count = False
-    date_hierarchy = "created_at"
+    paginator = CappedPaginator
     action_form = NoteActionForm
     actions = ("verify_poor_labourer", "reject_poor_labourer")
     inlines = (SkillInline, CertificateInline, DestinationChoiceInline)

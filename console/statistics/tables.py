@@ -106,7 +106,7 @@ def _change_rows(change: figures.Change, current: str, previous: str) -> list[Ta
     return [
         TableRow([current, change.current]),
         TableRow([previous, change.previous]),
-        TableRow([gettext("Change"), signed(change.difference)]),
+        TableRow([pgettext("an increase or decrease", "Change"), signed(change.difference)]),
         TableRow([gettext("Change in per cent"), _percent(change.percent)]),
     ]
 

@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -26,7 +26,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from accounts.admin import NotFoundOutsideScope, ReadOnlyAdmin, ReadOnlyInline, console_user
+from accounts.admin import CappedPaginator, NotFoundOutsideScope, ReadOnlyAdmin, ReadOnlyInline, console_user
 from accounts.selectors import region_prefix
 from config.periods import PeriodForm
 from dispatch import services
@@ -46,11 +46,11 @@ _ORIGINS_SHOWN = 3
 # The trip board's filters --------------------------------------------------------------------
 
 
-def _provinces(codes: set[str]) -> list[tuple[str, str]]:
-    """(province code, name) for the provinces the given county codes lie in, in code order."""
-    wanted = sorted({code[:2] + "0000" for code in codes if code})
-    names = {region.code: region.name for region in Region.objects.filter(code__in=wanted)}
-    return [(code, names.get(code, code)) for code in wanted]
+def _provinces() -> list[tuple[str, str]]:
+    """(code, name) of every province, in code order: listing only those with trips would read every trip."""
+    return [
+        (region.code, region.name) for region in Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
+    ]
 
 
 class _ProvinceFilter(admin.SimpleListFilter):
@@ -66,11 +66,7 @@ class OriginProvinceFilter(_ProvinceFilter):
     parameter_name = "origin"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        trips = trips_visible_to(console_user(request))
-        # order_by(): without it the default ordering joins the DISTINCT and it costs a sort of every stop.
-        stops = Stop.objects.filter(trip__in=trips.values("pk")).order_by()
-        counties = stops.values_list("county_id", flat=True).distinct()
-        return _provinces(set(counties))
+        return _provinces()
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Trip]) -> QuerySet[Trip]:
         prefix = self.province_prefix()
@@ -86,8 +82,7 @@ class DestinationProvinceFilter(_ProvinceFilter):
     parameter_name = "destination"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        trips = trips_visible_to(console_user(request))
-        return _provinces(set(trips.order_by().values_list("site__county_id", flat=True).distinct()))
+        return _provinces()
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Trip]) -> QuerySet[Trip]:
         prefix = self.province_prefix()
@@ -135,6 +130,12 @@ class StopInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("county")
 
 
+def _passengers(**conditions: Any) -> Subquery:
+    """The number of the trip's passengers meeting the conditions, as a subquery of the trip list."""
+    rows = Passenger.objects.filter(trip=OuterRef("pk"), **conditions).order_by().values("trip")
+    return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
 @admin.register(Trip)
 class TripAdmin(TransportStatisticsMixin, NotFoundOutsideScope, ReadOnlyAdmin):
     list_display = (
@@ -161,9 +162,9 @@ class TripAdmin(TransportStatisticsMixin, NotFoundOutsideScope, ReadOnlyAdmin):
     list_select_related = ("site__county", "vehicle_type")
     # A million rows: the "N total" beside a filtered count would be a second full COUNT(*) per page.
     show_full_result_count = False
+    paginator = CappedPaginator
     search_fields = ("=id", "site__name")
     search_help_text = _("A trip number or a site name.")
-    date_hierarchy = "travel_day"
     fields = (
         "site",
         "travel_day",
@@ -188,9 +189,10 @@ class TripAdmin(TransportStatisticsMixin, NotFoundOutsideScope, ReadOnlyAdmin):
         return (
             trips_visible_to(console_user(request))
             .select_related("site__county", "vehicle_type")
+            # Counted per listed trip (a subquery each), not by grouping every trip of the region before the page.
             .annotate(
-                seats_used=Count("passengers", distinct=True),
-                boarded=Count("passengers", filter=Q(passengers__boarded_at__isnull=False), distinct=True),
+                seats_used=_passengers(),
+                boarded=_passengers(boarded_at__isnull=False),
             )
             .prefetch_related(Prefetch("stops", queryset=Stop.objects.select_related("county").order_by("order")))
         )
