@@ -223,6 +223,7 @@ class Offer(models.Model):
             models.Index(fields=["worker", "closed_at"], condition=Q(status="placed"), name="offer_placed_worker_idx"),
             # The console's offer list, newest first, one page at a time.
             models.Index(fields=["-created_at", "-id"], name="offer_newest_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="offer_status_newest_idx"),
         ]
 
     def __str__(self) -> str:

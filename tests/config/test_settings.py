@@ -118,6 +118,9 @@ def test_blank_values_fall_back_to_the_default(monkeypatch):
         (lambda: env.env_bool("FLAG", False), "perhaps", "FLAG must be one of true/false"),
         (lambda: env.env_int("COUNT", 1, minimum=1), "1.5", "COUNT must be a whole number"),
         (lambda: env.env_int("COUNT", 1, minimum=1), "-3", "COUNT must be at least 1"),
+        (lambda: env.env_float("COUNT", 1.0, minimum=0.1), "fast", "COUNT must be a number"),
+        (lambda: env.env_float("COUNT", 1.0, minimum=0.1), "0", "COUNT must be a number of at least 0.1"),
+        (lambda: env.env_float("COUNT", 1.0, minimum=0.1), "nan", "COUNT must be a number of at least 0.1"),
         (lambda: env.env_choice("MODE", "a", ["a", "b"]), "c", "MODE must be one of a, b"),
         (lambda: env.env_url("URL", schemes=("redis",)), "redis:/x", "URL must be a URL starting with redis://"),
     ],
@@ -140,6 +143,18 @@ def test_unset_variables_give_their_defaults(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     assert env.env_bool("FLAG", True) is True
     assert env.env_int("COUNT", 7) == 7
+    assert env.env_float("COUNT", 1.1) == 1.1
     assert env.env_choice("MODE", "b", ["a", "b"]) == "b"
     assert env.env_url("URL", schemes=("redis",)) is None
     assert env.env_str("TEXT", "fallback") == "fallback"
+
+
+def test_postgresql_connections_plan_for_ssd_reads_and_the_cost_can_be_set(tmp_path):
+    code = "import config.settings as s; print(s.DATABASES['default']['OPTIONS']['options'])"
+    url = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x"}
+
+    default = _run("-c", code, extra_env=url, tmp_path=tmp_path)
+    chosen = _run("-c", code, extra_env={**url, "DB_RANDOM_PAGE_COST": "2"}, tmp_path=tmp_path)
+
+    assert default.stdout.strip() == "-c random_page_cost=1.1"
+    assert chosen.stdout.strip() == "-c random_page_cost=2.0"
