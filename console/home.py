@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import console_user
+from accounts.admin import CappedPaginator, console_user
 from dispatch.models import Trip
 from jobs.models import Employer, JobPosting
 from matching.models import Offer
@@ -48,6 +48,11 @@ class Decision:
     label: str | Promise
     count: int
     url: str
+
+    @property
+    def more(self) -> bool:
+        """Counting stopped at the cap: the card says "more than" instead of a number."""
+        return self.count > CappedPaginator.CAP
 
 
 def _fixed(**params: str) -> Params:
@@ -122,7 +127,8 @@ def silent_count(request: HttpRequest) -> Decision | None:
     """Placed workers who have not answered the wage question for two months, if the staff member handles cases."""
     if not admin.site.get_model_admin(Case).has_view_or_change_permission(request):
         return None
-    count = silent_placement_offers(console_user(request)).count()
+    silent = silent_placement_offers(console_user(request))
+    count = silent.order_by()[: CappedPaginator.CAP + 1].count()
     return Decision(
         "silent", _("Placed workers silent for two months"), count, reverse("admin:rights_case_silent_placements")
     )

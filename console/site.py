@@ -26,7 +26,10 @@ class ConsoleSite(AdminSite):
         silent = silent_count(request)
         if silent is not None:
             decisions.append(silent)
-        return super().index(request, {"decisions": decisions, **(extra_context or {})})
+        from accounts.admin import CappedPaginator
+
+        context = {"decisions": decisions, "cap": CappedPaginator.CAP, **(extra_context or {})}
+        return super().index(request, context)
 
 
 class ConsoleAdminConfig(AdminConfig):

@@ -146,6 +146,8 @@ class Worker(models.Model):
             models.Index(
                 fields=["signup_step", "created_at", "hukou_county", "deleted_at"], name="worker_registered_idx"
             ),
+            # Declarations waiting for the bureau (the staff home's count and list): few rows among a million.
+            models.Index(fields=["hukou_county"], condition=Q(poor_labourer="declared"), name="worker_declared_idx"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.admin import CappedPaginator
 from console.roles import CLERK, roles_sync
 from dispatch.models import Passenger, Trip
 from jobs.models import Employer, JobPosting
@@ -180,3 +181,15 @@ def test_the_clerk_role_is_made_after_every_migrate():
     Group.objects.filter(name="Bureau clerk").delete()
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert Group.objects.get(name="Bureau clerk").permissions.filter(codename="view_worker").exists()
+
+
+def test_a_count_past_the_cap_reads_as_more_than_the_cap(client, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "CAP", 1)
+    for _ in range(2):
+        WorkerProfileFactory(hukou_county=county(ZHENXIONG), poor_labourer=Worker.PoorLabourer.DECLARED)
+    client.force_login(clerk(ZHENXIONG))
+
+    response = client.get(HOME)
+
+    assert decisions(client)["poor_labourers"][0] == 2  # counted up to the cap and one more
+    assert '<span class="count">1+</span>' in response.content.decode()
