@@ -12,8 +12,8 @@ class ConsoleConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from console.history import history_register
-        from console.roles import roles_sync
+        from console.roles import roles_on_migrate
 
         history_register()
-        # After each app migrates (console has no models, so no signal of its own), groups match console.roles.
-        post_migrate.connect(roles_sync, dispatch_uid="console.roles_sync")
+        # After every migrate the groups match console.roles.
+        post_migrate.connect(roles_on_migrate, dispatch_uid="console.roles_sync")

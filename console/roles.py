@@ -6,6 +6,7 @@ adds people to a group and sets each person's region on their account. What
 a clerk may do is the group; where is the region (see each admin's queryset).
 """
 
+from django.apps import AppConfig, apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
@@ -38,8 +39,21 @@ def _codename(action: str, model: str) -> str:
     return action if "_" in action else f"{action}_{model}"
 
 
-def roles_sync(**kwargs: object) -> None:
-    """Give each console group exactly the permissions this module lists (idempotent; runs after migrate)."""
+def _migrated_last(app_config: AppConfig) -> bool:
+    """Whether the app is the last one migrate signals (apps without models get no signal), so every permission
+    exists by then."""
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    return app_config is with_models[-1]
+
+
+def roles_on_migrate(*, app_config: AppConfig, **kwargs: object) -> None:
+    """post_migrate receiver: sync the groups once per migrate, after the last app."""
+    if _migrated_last(app_config):
+        roles_sync()
+
+
+def roles_sync() -> None:
+    """Give each console group exactly the permissions this module lists (idempotent)."""
     for name, grants in ROLES.items():
         wanted = Q(pk__in=[])
         for app_label, models in grants.items():

@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management.sql import emit_post_migrate_signal
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,3 +195,13 @@ def test_a_count_past_the_cap_reads_as_more_than_the_cap(client, monkeypatch):
 
     assert decisions(client)["poor_labourers"][0] == 2  # counted up to the cap and one more
     assert '<span class="count">1+</span>' in response.content.decode()
+
+
+def test_a_migrate_syncs_the_roles_once_after_the_last_app():
+    Group.objects.filter(name="Bureau clerk").delete()
+    with CaptureQueriesContext(connection) as queries:
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    # One look-up of the group per sync: once per migrate, not once per app that migrated.
+    lookups = [q for q in queries.captured_queries if '"auth_group"."name" =' in q["sql"]]
+    assert len(lookups) == 1
+    assert Group.objects.get(name="Bureau clerk").permissions.exists()
