@@ -21,13 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import console_user
 from accounts.selectors import region_prefix
+from config.charts import Chart, bar_chart
 from config.periods import PeriodForm, this_year
 from console import statistics as figures
 from console.statistics.snapshots import dashboard_snapshot
 from console.statistics.tables import (
-    Chart,
     Table,
-    bar_chart,
     campaigns_table,
     export,
     local_table,

@@ -5,7 +5,6 @@ period that defaults to this calendar year: tables, a CSV of every table, and
 a bar chart of workers per month drawn on the server (no script).
 """
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,55 +12,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.admin_statistics import StatisticsPageMixin
+from config.charts import bar_chart
 from config.exports import csv_download
-from dispatch.statistics import MonthRow, TransportRow, TransportStatistics, transport_statistics
-
-# The chart's drawing area in SVG user units; the viewBox scales it to the page width.
-CHART_HEIGHT = 160
-BAR_WIDTH = 28
-BAR_GAP = 12
-CHART_TOP = 20
-CHART_BOTTOM = 24
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: int
-    y: int
-    height: int
-    label_x: int
-    row: MonthRow
-
-
-@dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    bar_width: int
-    baseline: int
-    label_y: int
-    bars: tuple[Bar, ...]
-
-
-def month_chart(rows: tuple[MonthRow, ...]) -> Chart | None:
-    """Bar geometry for workers per month, scaled to the busiest month; None with nothing to draw."""
-    peak = max((row.workers for row in rows), default=0)
-    if not peak:
-        return None
-    baseline = CHART_TOP + CHART_HEIGHT
-    bars = []
-    for index, row in enumerate(rows):
-        height = round(CHART_HEIGHT * row.workers / peak)
-        x = BAR_GAP + index * (BAR_WIDTH + BAR_GAP)
-        bars.append(Bar(x=x, y=baseline - height, height=height, label_x=x + BAR_WIDTH // 2, row=row))
-    return Chart(
-        width=BAR_GAP + len(rows) * (BAR_WIDTH + BAR_GAP),
-        height=baseline + CHART_BOTTOM,
-        bar_width=BAR_WIDTH,
-        baseline=baseline,
-        label_y=baseline + 16,
-        bars=tuple(bars),
-    )
+from dispatch.statistics import TransportRow, TransportStatistics, transport_statistics
 
 
 def _percent(row: TransportRow) -> str:
@@ -109,4 +62,5 @@ class TransportStatisticsMixin(StatisticsPageMixin):
         return statistics_csv(stats)
 
     def statistics_context(self, stats: TransportStatistics) -> dict[str, Any]:
-        return {"chart": month_chart(stats.by_month)}
+        pairs = [(row.label, row.workers) for row in stats.by_month]
+        return {"chart": bar_chart(gettext("Workers transported per month"), pairs)}
