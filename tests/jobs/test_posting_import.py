@@ -1,7 +1,6 @@
 """Importing postings from CSV/XLSX in the console, and exporting the list: whole files or nothing, region scoped."""
 
 import csv
-import html
 import io
 import re
 import tempfile
@@ -19,8 +18,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from jobs.models import Employer, JobPosting
+from tests import spreadsheets
 from tests.accounts.factories import StaffFactory, county
 from tests.jobs.factories import EmployerFactory, PostingFactory, SiteFactory, occupation, uscc
+from tests.spreadsheets import text
 
 pytestmark = pytest.mark.django_db
 
@@ -83,23 +84,13 @@ def row(employer: Employer, **cells) -> dict:
 
 
 def csv_file(rows: list[dict]) -> SimpleUploadedFile:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=HEADER)
-    writer.writeheader()
-    writer.writerows(rows)
-    return SimpleUploadedFile("postings.csv", out.getvalue().encode("utf-8-sig"), content_type="text/csv")
+    return spreadsheets.csv_file("postings.csv", HEADER, rows)
 
 
 def xlsx_file(rows: list[dict]) -> SimpleUploadedFile:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    for values in rows:
-        # Numbers as numbers, as a spreadsheet program stores them.
-        sheet.append([int(values[key]) if values[key].isdigit() else values[key] for key in HEADER])
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("postings.xlsx", out.getvalue())
+    # Numbers as numbers, as a spreadsheet program stores them.
+    cells = [[int(values[key]) if values[key].isdigit() else values[key] for key in HEADER] for values in rows]
+    return spreadsheets.xlsx_file("postings.xlsx", HEADER, cells)
 
 
 def upload(client: Client, file: SimpleUploadedFile, fmt: str = CSV_FORMAT):
@@ -110,11 +101,6 @@ def confirm(client: Client, preview) -> object:
     page = preview.content.decode()
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
     return client.post(CONFIRM_URL, fields, follow=True)
-
-
-def text(response) -> str:
-    assert response.status_code == 200
-    return html.unescape(response.content.decode())
 
 
 @pytest.fixture

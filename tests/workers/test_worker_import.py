@@ -1,7 +1,6 @@
 """Registering workers from paper forms by CSV/XLSX import in the console, and exporting the list without ID numbers."""
 
 import csv
-import html
 import io
 import re
 from datetime import date
@@ -16,8 +15,10 @@ from django.urls import reverse
 
 from accounts import pii
 from accounts.models import AssistanceGrant, AssistedAction, User
+from tests import spreadsheets
 from tests.accounts.factories import RegionFactory, StaffFactory, WorkerFactory, county
 from tests.jobs.factories import occupation
+from tests.spreadsheets import text
 from tests.workers.factories import WorkerProfileFactory, id_number
 from workers.models import Worker
 
@@ -73,36 +74,18 @@ def row(sequence: int = 1, **cells) -> dict:
 
 
 def csv_file(rows: list[dict]) -> SimpleUploadedFile:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=HEADER)
-    writer.writeheader()
-    writer.writerows(rows)
-    return SimpleUploadedFile("workers.csv", out.getvalue().encode("utf-8-sig"), content_type="text/csv")
+    return spreadsheets.csv_file("workers.csv", HEADER, rows)
 
 
 def xlsx_file(rows: list[dict]) -> SimpleUploadedFile:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(HEADER)
-    for values in rows:
-        cells = [values[key] for key in HEADER]
-        # A phone typed into a spreadsheet becomes a number; so do the wage and the consent answers "1".
-        cells[HEADER.index("phone")] = int(values["phone"])
-        cells[HEADER.index("min_monthly_wage")] = int(values["min_monthly_wage"])
-        cells[HEADER.index("available_from")] = date.fromisoformat(values["available_from"])
-        sheet.append(cells)
-    out = io.BytesIO()
-    book.save(out)
-    return SimpleUploadedFile("workers.xlsx", out.getvalue())
+    # A phone and a wage typed into a spreadsheet become numbers, and a date a date.
+    typed = {"phone": int, "min_monthly_wage": int, "available_from": date.fromisoformat}
+    cells = [[typed.get(key, str)(values[key]) for key in HEADER] for values in rows]
+    return spreadsheets.xlsx_file("workers.xlsx", HEADER, cells)
 
 
 def upload(client: Client, file: SimpleUploadedFile, fmt: str = CSV_FORMAT):
     return client.post(IMPORT_URL, {"import_file": file, "format": fmt, "resource": "0"}, follow=True)
-
-
-def text(response) -> str:
-    assert response.status_code == 200
-    return html.unescape(response.content.decode())
 
 
 def row_errors(page: str) -> set[tuple[str, str]]:
