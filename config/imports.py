@@ -72,19 +72,6 @@ def cell_text(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def cell_integer(value: Any) -> int | None:
-    text = cell_text(value).replace(",", "")
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(_("Enter a whole number."), code="integer") from None
-    if number != number.to_integral_value():
-        raise ValidationError(_("Enter a whole number."), code="integer")
-    return int(number)
-
-
 def cell_decimal(value: Any) -> Decimal | None:
     text = cell_text(value).replace(",", "")
     if not text:
@@ -96,6 +83,18 @@ def cell_decimal(value: Any) -> Decimal | None:
     if not number.is_finite():
         raise ValidationError(_("Enter a number."), code="decimal")
     return number
+
+
+def cell_integer(value: Any) -> int | None:
+    try:
+        number = cell_decimal(value)
+    except ValidationError:
+        raise ValidationError(_("Enter a whole number."), code="integer") from None
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise ValidationError(_("Enter a whole number."), code="integer")
+    return int(number)
 
 
 def cell_date(value: Any) -> date | None:
