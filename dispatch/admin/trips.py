@@ -46,32 +46,29 @@ _ORIGINS_SHOWN = 3
 # The trip board's filters --------------------------------------------------------------------
 
 
-def _provinces() -> list[tuple[str, str]]:
-    """(code, name) of every province, in code order: listing only those with trips would read every trip."""
-    return [
-        (region.code, region.name) for region in Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
-    ]
-
-
 class _ProvinceFilter(admin.SimpleListFilter):
-    """Trips by province, given as its six-digit code (two digits, then 0000)."""
+    """Trips by province, given as its six-digit code (two digits, then 0000); every province is offered, since
+    listing only those with trips would read every trip of the region on each page."""
 
-    def province_prefix(self) -> str | None:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("code")
+        return [(region.code, region.name) for region in provinces]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Trip]) -> QuerySet[Trip]:
         value = self.value()
-        return value[:2] if value and _PROVINCE.fullmatch(value) else None
+        if not (value and _PROVINCE.fullmatch(value)):
+            return queryset
+        return self.in_province(queryset, value[:2])
+
+    def in_province(self, queryset: QuerySet[Trip], prefix: str) -> QuerySet[Trip]:
+        raise NotImplementedError
 
 
 class OriginProvinceFilter(_ProvinceFilter):
     title = _("origin province")
     parameter_name = "origin"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return _provinces()
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Trip]) -> QuerySet[Trip]:
-        prefix = self.province_prefix()
-        if prefix is None:
-            return queryset
+    def in_province(self, queryset: QuerySet[Trip], prefix: str) -> QuerySet[Trip]:
         # A subquery, not a join over stops: a join would repeat trips and inflate the seat counts.
         picking_up = Stop.objects.filter(county__code__startswith=prefix).values("trip_id")
         return queryset.filter(pk__in=picking_up)
@@ -81,13 +78,7 @@ class DestinationProvinceFilter(_ProvinceFilter):
     title = _("destination province")
     parameter_name = "destination"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return _provinces()
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Trip]) -> QuerySet[Trip]:
-        prefix = self.province_prefix()
-        if prefix is None:
-            return queryset
+    def in_province(self, queryset: QuerySet[Trip], prefix: str) -> QuerySet[Trip]:
         return queryset.filter(site__county__code__startswith=prefix)
 
 
