@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -166,26 +167,7 @@ class CaseAdmin(CaseStatisticsMixin, NotFoundOutsideScope, ReadOnlyAdmin):
             },
         ),
     )
-    readonly_fields = (
-        "number_display",
-        "kind",
-        "status",
-        "substantiated",
-        "worker_display",
-        "employer",
-        "sending_region",
-        "receiving_region",
-        "period_display",
-        "amount_claimed",
-        "description",
-        "handler_display",
-        "stage_due_display",
-        "recovery",
-        "recovered_amount",
-        "recovered_on",
-        "created_at",
-        "closed_at",
-    )
+    readonly_fields = flatten_fieldsets(fieldsets)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
         """The staff member's cases: the worker's county or the work's county lies in their region."""

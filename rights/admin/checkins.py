@@ -29,17 +29,7 @@ class WageCheckinAdmin(NotFoundOutsideScope, ReadOnlyAdmin):
     list_select_related = ("offer__worker", "offer__posting__employer", "offer__posting__site__county")
     search_fields = ("offer__posting__employer__name",)
     search_help_text = _("An employer's name.")
-    fields = (
-        "month_display",
-        "worker_display",
-        "employer_display",
-        "site_display",
-        "answer",
-        "amount_paid",
-        "expected",
-        "shortfall_display",
-        "answered_at",
-    )
+    fields = list_display
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WageCheckin]:
